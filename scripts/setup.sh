@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Installs what a checkout needs on a Debian 12 controller (run as root):
+# Debian packages for the lab, a Python venv with the pinned tool chain,
+# and the link through which the checkout resolves novaops.console_migration.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+VENV=${NOVAOPS_VENV:-$ROOT/.venv}
+APT_PACKAGES=(podman runc debootstrap rsync git ca-certificates python3-venv)
+
+log() { printf '==> %s\n' "$*" >&2; }
+
+install_apt_packages() {
+    local missing=()
+    for pkg in "${APT_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' \
+            || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "setup: run as root to install: ${missing[*]}" >&2
+        exit 1
+    fi
+    log "apt-get install ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# The newest Python from 3.11 on: NOVAOPS_PYTHON, then pyenv's, then PATH.
+pick_python() {
+    local candidates=()
+    [ -n "${NOVAOPS_PYTHON:-}" ] && candidates+=("$NOVAOPS_PYTHON")
+    for minor in 13 12; do
+        for p in "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3."$minor".*/bin/python3; do
+            [ -x "$p" ] && candidates+=("$p")
+        done
+        command -v "python3.$minor" >/dev/null 2>&1 && candidates+=("python3.$minor")
+    done
+    candidates+=(python3)
+    for py in "${candidates[@]}"; do
+        if "$py" -c 'import sys, venv; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1; then
+            echo "$py"
+            return 0
+        fi
+    done
+    echo "setup: no Python >= 3.11 found (set NOVAOPS_PYTHON)" >&2
+    exit 1
+}
+
+make_venv() {
+    local stamp="$VENV/.novaops-requirements"
+    local want
+    want=$(cat "$ROOT/requirements.txt" "$ROOT/requirements-dev.txt" | sha256sum | cut -c1-16)
+    if [ -x "$VENV/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+        return 0
+    fi
+    local py
+    py=$(pick_python)
+    log "venv $VENV ($("$py" --version))"
+    [ -x "$VENV/bin/python" ] || "$py" -m venv "$VENV"
+    "$VENV/bin/python" -m pip install -q --upgrade pip
+    "$VENV/bin/python" -m pip install -q -r "$ROOT/requirements-dev.txt"
+    echo "$want" >"$stamp"
+}
+
+link_collection() {
+    local dir="$ROOT/.cache/collections/ansible_collections/novaops"
+    mkdir -p "$dir"
+    ln -sfn ../../../.. "$dir/console_migration"
+}
+
+install_apt_packages
+make_venv
+link_collection
+log "ready: $VENV ($("$VENV/bin/ansible" --version | head -n1))"
