@@ -1,0 +1,385 @@
+#!/usr/bin/env bash
+# Test lab for novaops.console_migration: a few systemd containers on a private
+# podman network (rootful podman). See lab/README.md.
+#
+#   lab/lab.sh image|up|down|status|inventory|help
+set -euo pipefail
+
+LAB_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd) || exit 1
+IMAGE_DIR=$LAB_DIR/image
+
+PREFIX=${NOVAOPS_LAB_PREFIX:-novaops-lab}
+NET=$PREFIX-net
+SUBNET=${NOVAOPS_LAB_SUBNET:-10.231.0.0/24}
+CACHE=${NOVAOPS_LAB_CACHE:-/var/cache/novaops-lab}
+TIMEOUT=${NOVAOPS_LAB_TIMEOUT:-90}
+read -r -a HOSTS <<<"${NOVAOPS_LAB_HOSTS:-proxy1 compute1 compute2}"
+read -r -a EXTRA_ARGS <<<"${NOVAOPS_LAB_EXTRA_ARGS:-}"
+IMAGE_REPO=localhost/novaops-lab-debian12
+# Per-host apt archive caches. apt locks /var/cache/apt/archives/lock, and that
+# lock holds across containers sharing the directory: two labs running at once
+# must not share a host's cache, so a non-default prefix gets its own set.
+if [[ $PREFIX == novaops-lab ]]; then
+  APT_CACHE=$CACHE/apt
+else
+  APT_CACHE=$CACHE/apt-$PREFIX
+fi
+
+log() { printf 'lab: %s\n' "$*" >&2; }
+die() { printf 'lab: error: %s\n' "$*" >&2; exit 1; }
+
+usage() {
+  cat <<'EOF'
+usage: lab/lab.sh COMMAND
+
+  image      make sure the lab image exists (build it if the recipe changed);
+             prints the image reference
+  up         create/start the lab network and containers, wait for systemd;
+             prints "host container ip" per host
+  down       remove the lab containers and network (keeps image and cache)
+  status     list the lab containers with state and IP
+  inventory  print a YAML Ansible inventory for the lab
+
+Environment: NOVAOPS_LAB_PREFIX (novaops-lab), NOVAOPS_LAB_HOSTS ("proxy1
+compute1 compute2"), NOVAOPS_LAB_SUBNET (10.231.0.0/24), NOVAOPS_LAB_CACHE
+(/var/cache/novaops-lab), NOVAOPS_LAB_IMAGE (use this image, never build),
+NOVAOPS_LAB_RUNTIME (OCI runtime; "default" = podman's own choice),
+NOVAOPS_LAB_EXTRA_ARGS (extra podman run args), NOVAOPS_LAB_TIMEOUT (90 s).
+EOF
+}
+
+need_podman() {
+  command -v podman >/dev/null 2>&1 || die "podman is not installed (Debian: apt-get install podman runc)"
+  [[ $(id -u) -eq 0 ]] || die "run as root: the lab uses rootful podman"
+}
+
+check_hosts() {
+  ((${#HOSTS[@]} > 0)) || die "NOVAOPS_LAB_HOSTS is empty"
+  local h
+  for h in "${HOSTS[@]}"; do
+    [[ $h =~ ^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$ ]] \
+      || die "bad host name '$h' in NOVAOPS_LAB_HOSTS (use a-z, 0-9, -)"
+  done
+  [[ $PREFIX =~ ^[a-zA-Z0-9][a-zA-Z0-9_.-]*$ ]] || die "bad NOVAOPS_LAB_PREFIX '$PREFIX'"
+}
+
+# --- image --------------------------------------------------------------------
+
+# First 12 hex of a sha256 over every file under lab/image (path + content).
+recipe_hash() {
+  (cd "$IMAGE_DIR" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum) \
+    | sha256sum | cut -c1-12
+}
+
+image_ref() {
+  if [[ -n ${NOVAOPS_LAB_IMAGE:-} ]]; then
+    printf '%s\n' "$NOVAOPS_LAB_IMAGE"
+  else
+    printf '%s:%s\n' "$IMAGE_REPO" "$(recipe_hash)"
+  fi
+}
+
+ROOTFS_TMP=
+cleanup_rootfs() {
+  [[ -n $ROOTFS_TMP && -d $ROOTFS_TMP ]] || return 0
+  # never rm -rf through a mount left behind by an interrupted debootstrap
+  local m
+  while read -r m; do umount -l "$m" 2>/dev/null || true; done < <(
+    awk -v r="$ROOTFS_TMP/" 'index($2, r) == 1 { print $2 }' /proc/self/mounts | sort -r)
+  rm -rf --one-file-system "$ROOTFS_TMP"
+  ROOTFS_TMP=
+}
+
+build_image() {
+  local ref=$1 t0=$SECONDS
+  command -v debootstrap >/dev/null 2>&1 \
+    || die "debootstrap is not installed (apt-get install debootstrap), or set NOVAOPS_LAB_IMAGE"
+  mkdir -p "$CACHE/build"
+  ROOTFS_TMP=$(mktemp -d "$CACHE/build/rootfs.XXXXXX")
+  trap cleanup_rootfs EXIT
+  local build_log=$CACHE/build/last-build.log
+  log "building $ref (debootstrap from deb.debian.org, about a minute; log: $build_log)"
+  if ! NOVAOPS_LAB_DEBOOTSTRAP_CACHE=$CACHE/debootstrap \
+    bash "$IMAGE_DIR/recipe.sh" "$ROOTFS_TMP/rootfs" >"$build_log" 2>&1; then
+    tail -n 25 "$build_log" >&2
+    die "image recipe failed (full log: $build_log)"
+  fi
+  log "importing rootfs as $ref"
+  tar --numeric-owner -C "$ROOTFS_TMP/rootfs" -c . \
+    | podman import --quiet --change 'CMD ["/sbin/init"]' \
+        --change "LABEL novaops.lab.recipe=${ref##*:}" - "$ref" >/dev/null \
+    || die "podman import failed"
+  cleanup_rootfs
+  trap - EXIT
+  log "image $ref built in $((SECONDS - t0)) s"
+  return 0
+}
+
+ensure_image() {
+  local ref
+  ref=$(image_ref)
+  if podman image exists "$ref"; then
+    return 0
+  fi
+  if [[ -n ${NOVAOPS_LAB_IMAGE:-} ]]; then
+    log "pulling $ref"
+    podman pull "$ref" >&2 || die "cannot pull NOVAOPS_LAB_IMAGE=$ref"
+    return 0
+  fi
+  # serialise builds between concurrent labs (different prefixes)
+  mkdir -p "$CACHE"
+  exec 9>"$CACHE/image.lock"
+  if ! flock -n 9; then
+    log "another lab is building the image; waiting for it"
+    flock 9
+  fi
+  if ! podman image exists "$ref"; then
+    build_image "$ref"
+  fi
+  flock -u 9
+  exec 9>&-
+}
+
+# --- containers -----------------------------------------------------------------
+
+runtime_args() {
+  local rt=${NOVAOPS_LAB_RUNTIME:-}
+  if [[ -z $rt ]]; then
+    if command -v runc >/dev/null 2>&1 || [[ -x /usr/sbin/runc || -x /usr/bin/runc ]]; then
+      rt=runc
+    else
+      rt=default
+    fi
+  fi
+  [[ $rt == default ]] || printf '%s\n' --runtime "$rt"
+}
+
+# The podman run arguments for one host (without image and command).
+run_args() {
+  local host=$1 a
+  local -a args=(
+    --name "$PREFIX-$host" --hostname "$host"
+    --network "$NET" --network-alias "$host"
+    --systemd=always
+    --cap-add NET_ADMIN --cap-add NET_RAW
+    --ulimit nofile=16384:16384 --ulimit nproc=8192:8192
+  )
+  while read -r a; do [[ -n $a ]] && args+=("$a"); done < <(runtime_args)
+  args+=(
+    --label "novaops.lab=$PREFIX" --label "novaops.lab.host=$host"
+    -v "$APT_CACHE/$host:/var/cache/apt/archives:Z"
+  )
+  args+=("${EXTRA_ARGS[@]}")
+  printf '%s\n' "${args[@]}"
+}
+
+container_ip() {
+  podman inspect --format "{{with index .NetworkSettings.Networks \"$NET\"}}{{.IPAddress}}{{end}}" \
+    "$1" 2>/dev/null || true
+}
+
+ensure_network() {
+  if podman network exists "$NET"; then
+    local have
+    have=$(podman network inspect --format '{{range .Subnets}}{{.Subnet}} {{end}}' "$NET")
+    [[ " $have " == *" $SUBNET "* ]] \
+      || die "network $NET has subnet ${have% } but NOVAOPS_LAB_SUBNET is $SUBNET: run 'lab/lab.sh down' first"
+    return 0
+  fi
+  log "creating network $NET ($SUBNET)"
+  podman network create --driver bridge --subnet "$SUBNET" \
+    --label "novaops.lab=$PREFIX" "$NET" >/dev/null || die "cannot create network $NET"
+}
+
+ensure_container() {
+  local host=$1 image=$2 image_id=$3
+  local name=$PREFIX-$host
+  local -a args
+  mapfile -t args < <(run_args "$host")
+  # a hash of the run arguments: a change (extra args, runtime...) recreates
+  local spec
+  spec=$(printf '%s\n' "$image" "${args[@]}" | sha256sum | cut -c1-12)
+  if podman container exists "$name"; then
+    local cur_image cur_spec state
+    IFS='|' read -r cur_image cur_spec state < <(podman inspect --format \
+      '{{.Image}}|{{index .Config.Labels "novaops.lab.spec"}}|{{.State.Status}}' "$name")
+    if [[ $cur_image == "$image_id" && $cur_spec == "$spec" ]]; then
+      if [[ $state != running ]]; then
+        log "starting $name"
+        podman start "$name" >/dev/null || die "cannot start $name"
+      else
+        log "keeping $name"
+      fi
+      return 0
+    fi
+    log "recreating $name (image or settings changed)"
+    podman rm -f -t 5 "$name" >/dev/null || die "cannot remove $name"
+  else
+    log "creating $name"
+  fi
+  mkdir -p "$APT_CACHE/$host"
+  local err
+  if ! err=$(podman run -d "${args[@]}" --label "novaops.lab.spec=$spec" "$image" /sbin/init 2>&1 >/dev/null); then
+    printf '%s\n' "$err" >&2
+    die "podman run failed for $name"
+  fi
+  # conmon's harmless "failed to connect to syslog" (no syslog in a sandbox)
+  err=$(grep -v 'failed to connect to syslog' <<<"$err" || true)
+  [[ -z $err ]] || printf '%s\n' "$err" >&2
+}
+
+wait_systemd() {
+  local deadline=$((SECONDS + TIMEOUT)) h name state
+  local -a pending=("${HOSTS[@]}") left
+  log "waiting for systemd in ${#pending[@]} container(s) (max ${TIMEOUT} s)"
+  while :; do
+    left=()
+    for h in "${pending[@]}"; do
+      name=$PREFIX-$h
+      state=$(podman exec "$name" systemctl is-system-running 2>/dev/null || true)
+      case $state in
+        running) ;;
+        degraded)
+          log "$name is degraded; failed units:"
+          podman exec "$name" systemctl --failed --no-legend --plain >&2 || true
+          ;;
+        *) left+=("$h") ;;
+      esac
+    done
+    ((${#left[@]} == 0)) && return 0
+    pending=("${left[@]}")
+    if ((SECONDS >= deadline)); then
+      for h in "${pending[@]}"; do
+        name=$PREFIX-$h
+        state=$(podman exec "$name" systemctl is-system-running 2>&1 || true)
+        log "$name: systemd state '${state:-unknown}'; pending jobs:"
+        podman exec "$name" systemctl list-jobs --no-legend >&2 2>/dev/null || true
+        podman logs --tail 20 "$name" >&2 2>/dev/null || true
+      done
+      die "systemd did not come up within ${TIMEOUT} s in: ${pending[*]}"
+    fi
+    sleep 1
+  done
+}
+
+cmd_image() {
+  need_podman
+  ensure_image
+  image_ref
+}
+
+cmd_up() {
+  local t0=$SECONDS image image_id h
+  need_podman
+  check_hosts
+  ensure_image
+  image=$(image_ref)
+  image_id=$(podman image inspect --format '{{.Id}}' "$image") || die "cannot inspect image $image"
+  ensure_network
+  for h in "${HOSTS[@]}"; do
+    ensure_container "$h" "$image" "$image_id"
+  done
+  wait_systemd
+  log "lab $PREFIX up in $((SECONDS - t0)) s"
+  for h in "${HOSTS[@]}"; do
+    printf '%s %s %s\n' "$h" "$PREFIX-$h" "$(container_ip "$PREFIX-$h")"
+  done
+}
+
+lab_containers() {
+  podman ps -a --filter "label=novaops.lab=$PREFIX" --format '{{.Names}}'
+}
+
+cmd_down() {
+  need_podman
+  local -a names=()
+  local n h
+  while read -r n; do [[ -n $n ]] && names+=("$n"); done < <(lab_containers)
+  for h in "${HOSTS[@]}"; do
+    podman container exists "$PREFIX-$h" && [[ " ${names[*]} " != *" $PREFIX-$h "* ]] \
+      && names+=("$PREFIX-$h")
+  done
+  if ((${#names[@]})); then
+    log "removing ${names[*]}"
+    podman rm -f -t 5 "${names[@]}" >/dev/null || die "cannot remove containers"
+  fi
+  if podman network exists "$NET"; then
+    log "removing network $NET"
+    podman network rm "$NET" >/dev/null || die "cannot remove network $NET"
+  fi
+  log "lab $PREFIX is down"
+}
+
+cmd_status() {
+  need_podman
+  local n line host state image
+  printf '%-12s %-28s %-10s %-15s %s\n' HOST CONTAINER STATE IP IMAGE
+  while read -r n; do
+    [[ -n $n ]] || continue
+    line=$(podman inspect --format \
+      '{{index .Config.Labels "novaops.lab.host"}}|{{.State.Status}}|{{.ImageName}}' "$n")
+    IFS='|' read -r host state image <<<"$line"
+    printf '%-12s %-28s %-10s %-15s %s\n' "${host:--}" "$n" "$state" \
+      "$(container_ip "$n")" "$image"
+  done < <(lab_containers | sort)
+  podman network exists "$NET" || log "network $NET does not exist (lab is down)"
+}
+
+cmd_inventory() {
+  need_podman
+  local -a hosts=() proxies=() computes=() others=()
+  local n h
+  while read -r n; do
+    [[ -n $n ]] || continue
+    h=$(podman inspect --format '{{index .Config.Labels "novaops.lab.host"}}' "$n")
+    hosts+=("${h:-${n#"$PREFIX"-}}")
+  done < <(lab_containers | sort)
+  if ((${#hosts[@]} == 0)); then
+    log "no containers for lab $PREFIX: inventory from NOVAOPS_LAB_HOSTS"
+    check_hosts
+    hosts=("${HOSTS[@]}")
+  fi
+  for h in "${hosts[@]}"; do
+    case $h in
+      proxy*) proxies+=("$h") ;;
+      compute*) computes+=("$h") ;;
+      *) others+=("$h") ;;
+    esac
+  done
+  emit_hosts() { # indent host...
+    local ind=$1 x
+    shift
+    if (($# == 0)); then printf '%shosts: {}\n' "$ind"; return; fi
+    printf '%shosts:\n' "$ind"
+    for x in "$@"; do
+      printf '%s  %s:\n' "$ind" "$x"
+      printf '%s    ansible_connection: containers.podman.podman\n' "$ind"
+      printf '%s    ansible_host: %s\n' "$ind" "$PREFIX-$x"
+      printf '%s    ansible_python_interpreter: /usr/bin/python3\n' "$ind"
+    done
+  }
+  printf '# Ansible inventory for lab %s (generated by lab/lab.sh inventory)\n' "$PREFIX"
+  printf 'all:\n'
+  ((${#others[@]} == 0)) || emit_hosts '  ' "${others[@]}"
+  printf '  children:\n'
+  printf '    nova_console_proxy:\n'
+  emit_hosts '      ' "${proxies[@]}"
+  printf '    nova_compute:\n'
+  emit_hosts '      ' "${computes[@]}"
+}
+
+main() {
+  local cmd=${1:-}
+  case $cmd in
+    image) cmd_image ;;
+    up) cmd_up ;;
+    down) cmd_down ;;
+    status) cmd_status ;;
+    inventory) cmd_inventory ;;
+    help | -h | --help) usage ;;
+    '') usage >&2; exit 2 ;;
+    *) log "unknown command '$cmd'"; usage >&2; exit 2 ;;
+  esac
+}
+
+main "$@"
