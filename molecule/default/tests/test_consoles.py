@@ -1,0 +1,128 @@
+"""Consoles end to end on the lab: proxies answer, consoles reach only the proxies."""
+
+import os
+import re
+import subprocess
+
+import pytest
+
+from helpers import http_get, nova_conf, tcp_probe
+
+DOMAIN = "novaops-console-probe"
+
+
+def management_address(host):
+    return nova_conf(host).get("vnc", "server_proxyclient_address")
+
+
+@pytest.fixture(scope="module")
+def proxy(lab):
+    return lab["proxy1"]
+
+
+@pytest.mark.parametrize("service", ["nova-novncproxy", "nova-serialproxy"])
+def test_chosen_proxies_run(proxy, service):
+    unit = proxy.service(service)
+    assert unit.is_running
+    assert unit.is_enabled
+
+
+def test_unchosen_graphical_proxy_is_stopped(proxy):
+    assert not proxy.service("nova-spicehtml5proxy").is_running
+
+
+@pytest.mark.parametrize("port", [6080, 6083])
+def test_proxy_ports_listen(proxy, port):
+    assert proxy.socket("tcp://0.0.0.0:%d" % port).is_listening
+
+
+def test_debian_selects_novnc(proxy):
+    default = proxy.file("/etc/default/nova-consoleproxy").content_string
+    assert re.search(r"^NOVA_CONSOLE_PROXY_TYPE=novnc$", default, re.M)
+    assert re.search(r"^NOVA_SERIAL_PROXY_START=true$", default, re.M)
+
+
+def test_compute_console_settings(lab):
+    for name in ("compute1", "compute2"):
+        conf = nova_conf(lab[name])
+        address = conf.get("vnc", "server_proxyclient_address")
+        assert lab[name].interface("eth0").addresses[0] == address
+        assert conf.get("vnc", "enabled") == "true"
+        assert conf.get("vnc", "server_listen") == address
+        assert conf.get("vnc", "novncproxy_base_url") == "http://proxy1:6080/vnc_auto.html"
+        assert conf.get("serial_console", "enabled") == "true"
+        assert conf.get("serial_console", "base_url") == "ws://proxy1:6083/"
+        assert conf.get("serial_console", "proxyclient_address") == address
+        assert conf.get("serial_console", "port_range") == "10000:20000"
+
+
+def test_novncproxy_base_url_serves_novnc_from_a_compute(lab):
+    url = nova_conf(lab["compute1"]).get("vnc", "novncproxy_base_url")
+    status, body = http_get(lab["compute1"], url)
+    assert status == 200, body
+    assert "noVNC" in body
+
+
+@pytest.fixture(scope="module")
+def console_domain(lab):
+    """A running TCG domain on compute1 with the VNC and serial endpoints nova.conf implies."""
+    compute = lab["compute1"]
+    conf = nova_conf(compute)
+    listen = conf.get("vnc", "server_listen")
+    serial_host = conf.get("serial_console", "proxyclient_address")
+    serial_port = int(conf.get("serial_console", "port_range").split(":")[0])
+    xml = f"""<domain type='qemu'>
+  <name>{DOMAIN}</name>
+  <memory unit='MiB'>32</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <devices>
+    <graphics type='vnc' autoport='yes' listen='{listen}'/>
+    <serial type='tcp'>
+      <source mode='bind' host='{serial_host}' service='{serial_port}'/>
+      <protocol type='raw'/>
+      <target port='0'/>
+    </serial>
+  </devices>
+</domain>"""
+    compute.run("virsh destroy %s; virsh undefine %s", DOMAIN, DOMAIN)
+    compute.check_output("printf '%%s' %s > /tmp/%s.xml", xml, DOMAIN)
+    compute.check_output("virsh define /tmp/%s.xml && virsh start %s", DOMAIN, DOMAIN)
+    display = compute.check_output("virsh vncdisplay %s", DOMAIN)
+    vnc_port = 5900 + int(display.rsplit(":", 1)[1])
+    yield {"address": listen, "vnc_port": vnc_port, "serial_host": serial_host, "serial_port": serial_port}
+    compute.run("virsh destroy %s; virsh undefine %s", DOMAIN, DOMAIN)
+
+
+def test_proxy_reaches_the_vnc_console(lab, console_domain):
+    state, data = tcp_probe(lab["proxy1"], console_domain["address"], console_domain["vnc_port"], read=12)
+    assert (state, data) == ("ok", "RFB 003.008\n")
+
+
+def test_proxy_reaches_the_serial_console(lab, console_domain):
+    state, _ = tcp_probe(lab["proxy1"], console_domain["serial_host"], console_domain["serial_port"])
+    assert state == "ok"
+
+
+def test_other_compute_is_refused_vnc(lab, console_domain):
+    state, _ = tcp_probe(lab["compute2"], console_domain["address"], console_domain["vnc_port"], read=12)
+    assert state == "refused"
+
+
+def test_other_compute_is_refused_serial(lab, console_domain):
+    state, _ = tcp_probe(lab["compute2"], console_domain["serial_host"], console_domain["serial_port"])
+    assert state == "refused"
+
+
+def test_check_mode_on_the_converged_lab_changes_nothing():
+    playbook = os.path.join(os.environ["MOLECULE_SCENARIO_DIRECTORY"], "converge.yml")
+    result = subprocess.run(
+        ["ansible-playbook", "-i", os.environ["MOLECULE_INVENTORY_FILE"], "--check", "--diff", playbook],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    recap = re.findall(r"^(\S+)\s+: ok=\d+\s+changed=(\d+)", result.stdout, re.M)
+    assert sorted(host for host, _ in recap) == ["compute1", "compute2", "proxy1"]
+    assert all(changed == "0" for _, changed in recap), result.stdout[-3000:]

@@ -1,0 +1,48 @@
+"""Small helpers the lab tests share."""
+
+import configparser
+import json
+import textwrap
+
+
+def nova_conf(host, path="/etc/nova/nova.conf"):
+    parser = configparser.RawConfigParser(strict=False, default_section="__none__")
+    parser.read_string(host.file(path).content_string)
+    return parser
+
+
+def tcp_probe(host, address, port, read=0, timeout=5):
+    """Connect from `host` to address:port; return ('ok', first bytes) or ('refused'|'timeout'|..., error)."""
+    script = textwrap.dedent(
+        """
+        import json, socket, sys
+        addr, port, read, timeout = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+        try:
+            s = socket.create_connection((addr, port), timeout=timeout)
+            data = s.recv(read).decode("latin-1") if read else ""
+            s.close()
+            print(json.dumps(["ok", data]))
+        except ConnectionRefusedError as e:
+            print(json.dumps(["refused", str(e)]))
+        except socket.timeout as e:
+            print(json.dumps(["timeout", str(e)]))
+        except OSError as e:
+            print(json.dumps(["error", str(e)]))
+        """
+    )
+    out = host.check_output("python3 -c %s %s %s %s %s", script, address, port, read, timeout)
+    return tuple(json.loads(out))
+
+
+def http_get(host, url, timeout=10):
+    script = textwrap.dedent(
+        """
+        import json, sys, urllib.request
+        try:
+            with urllib.request.urlopen(sys.argv[1], timeout=float(sys.argv[2])) as r:
+                print(json.dumps([r.status, r.read(65536).decode("utf-8", "replace")]))
+        except Exception as e:
+            print(json.dumps([0, repr(e)]))
+        """
+    )
+    return tuple(json.loads(host.check_output("python3 -c %s %s %s", script, url, timeout)))

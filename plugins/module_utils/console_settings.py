@@ -1,0 +1,889 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, novaops maintainers
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+# SPDX-License-Identifier: Apache-2.0
+
+"""Validate the console roles' variables and compute what the roles apply.
+
+Pure Python (standard library plus :mod:`nova_releases`), no Ansible
+imports, Python 3.6 compatible.  The filter plugin
+``novaops.console_migration.console_plan`` wraps :func:`console_plan`.
+
+``settings`` is a dict whose keys are the roles' public variable names (see
+:data:`DEFAULTS`) plus two internal keys, ``role`` (``console_proxy`` or
+``compute_console``) and ``distro`` (``debian``, ``ubuntu`` or ``redhat``).
+Missing keys take the value of :data:`DEFAULTS`.  Every problem found is
+collected and raised at once as :class:`SettingsError`, one line per
+problem, each line starting with the variable name and ending with the
+expected form.
+
+Conventions (also documented in the filter plugin):
+
+* An empty string (or ``None``) means "not set" for URLs, TLS paths, listen
+  addresses (``console_proxy_*_host`` then mean ``0.0.0.0``,
+  ``compute_console_server_listen`` and ``compute_console_serial_listen``
+  mean the management address).
+* Lists may also be given as one comma-separated string (``-e`` on the
+  command line).  Booleans may be strings: true/false, yes/no, on/off, 1/0.
+* ``novnc`` on diablo means diablo's own ``nova-vncproxy`` (the only
+  browser proxy diablo has); its base URL is the proxy's root URL without
+  ``/vnc_auto.html`` (diablo appends it, see ``nova_releases.DIABLO_FLAGS``).
+* Firewall sources: an entry ``0.0.0.0/0`` or ``::/0`` means any source and
+  gives a rule without sources (``[]``).  An empty
+  ``console_proxy_allowed_sources`` opens no proxy port at all.  Sources are
+  kept exactly as given: a CIDR stays a CIDR, a plain address stays a plain
+  address (no ``/32`` is added).  A CIDR with host bits set is an error.
+* ``iptables_lines`` hold the IPv4 lines in the RHEL guide's form
+  ``-A INPUT [-s SRC] -m state --state NEW -m tcp -p tcp --dport PORT -j ACCEPT``;
+  IPv6 sources go to ``ip6tables_lines`` in the same form.  A rule whose
+  sources are all IPv6 gives no IPv4 line (the port stays closed for IPv4).
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import ipaddress
+import re
+from urllib.parse import urlsplit
+
+from ansible_collections.novaops.console_migration.plugins.module_utils import nova_releases as nr
+
+
+class SettingsError(ValueError):
+    """Invalid or contradictory settings; ``problems`` lists one line each."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super(SettingsError, self).__init__('\n'.join(self.problems))
+
+
+ROLES = ('console_proxy', 'compute_console')
+CONSOLE_TYPES = ('novnc', 'xvpvnc', 'spice', 'serial')
+GRAPHICAL_TYPES = ('novnc', 'xvpvnc', 'spice')
+VNC_TYPES = ('novnc', 'xvpvnc')
+FIREWALL_BACKENDS = ('auto', 'iptables', 'firewalld', 'none')
+ANY_SOURCES = ('0.0.0.0/0', '::/0')
+
+# The roles' documented defaults (playbooks/vars/plan_defaults.yml mirrors
+# them; a unit test keeps both in sync).  '' means "not set".
+DEFAULTS = {
+    'novaops_release': 'auto',
+    'novaops_console_types': ['novnc'],
+    'novaops_firewall_backend': 'auto',
+    'console_proxy_novnc_host': '0.0.0.0',
+    'console_proxy_novnc_port': 6080,
+    'console_proxy_xvpvnc_host': '0.0.0.0',
+    'console_proxy_xvpvnc_port': 6081,
+    'console_proxy_spice_host': '0.0.0.0',
+    'console_proxy_spice_port': 6082,
+    'console_proxy_serial_host': '0.0.0.0',
+    'console_proxy_serial_port': 6083,
+    'console_proxy_ssl_cert': '',
+    'console_proxy_ssl_key': '',
+    'console_proxy_ssl_only': False,
+    'console_proxy_allowed_sources': ['0.0.0.0/0'],
+    'compute_console_management_address': '',
+    'compute_console_server_listen': '',
+    'compute_console_novncproxy_base_url': '',
+    'compute_console_xvpvncproxy_base_url': '',
+    'compute_console_spice_base_url': '',
+    'compute_console_serial_base_url': '',
+    'compute_console_serial_listen': '',
+    'compute_console_serial_port_range': '10000:20000',
+    'compute_console_vnc_port_range': '5900:5999',
+    'compute_console_proxy_addresses': [],
+}
+
+COMMON_VARS = ('novaops_release', 'novaops_console_types', 'novaops_firewall_backend')
+ROLE_PREFIXES = {'console_proxy': 'console_proxy_', 'compute_console': 'compute_console_'}
+
+# What a wrong value should have looked like, per variable.
+EXPECTED = {
+    'novaops_console_types': 'a non-empty list of novnc, xvpvnc, spice, serial without duplicates',
+    'novaops_firewall_backend': 'one of: %s' % ', '.join(FIREWALL_BACKENDS),
+    'console_proxy_ssl_cert': 'an absolute path such as /etc/pki/tls/certs/console.pem, or empty',
+    'console_proxy_ssl_key': 'an absolute path such as /etc/pki/tls/private/console.key, or empty',
+    'console_proxy_ssl_only': 'true or false',
+    'console_proxy_allowed_sources': "a list of IPv4/IPv6 addresses or CIDRs such as ['203.0.113.0/24']",
+    'compute_console_management_address': 'the IP address of the compute host on the management network, e.g. 192.168.1.2',
+    'compute_console_server_listen': 'an IP address such as 192.168.1.2 or 0.0.0.0, or empty for the management address',
+    'compute_console_serial_listen': 'an IP address such as 192.168.1.2 or 0.0.0.0, or empty for the management address',
+    'compute_console_novncproxy_base_url': 'e.g. http://203.0.113.10:6080/vnc_auto.html',
+    'compute_console_xvpvncproxy_base_url': 'e.g. http://203.0.113.10:6081/console',
+    'compute_console_spice_base_url': 'e.g. http://203.0.113.10:6082/spice_auto.html',
+    'compute_console_serial_base_url': 'e.g. ws://203.0.113.10:6083/',
+    'compute_console_serial_port_range': 'N:M with 1 <= N <= M <= 65535, e.g. 10000:20000',
+    'compute_console_vnc_port_range': 'N:M with 1 <= N <= M <= 65535, e.g. 5900:5999',
+    'compute_console_proxy_addresses': "a non-empty list of the console proxy hosts' IP addresses or CIDRs, e.g. ['192.168.1.1']",
+}
+for _t in CONSOLE_TYPES:
+    EXPECTED['console_proxy_%s_host' % _t] = 'an IPv4 or IPv6 address such as 0.0.0.0 or 192.0.2.10'
+    EXPECTED['console_proxy_%s_port' % _t] = 'an integer from 1 to 65535, e.g. %d' % DEFAULTS['console_proxy_%s_port' % _t]
+del _t
+
+# Proxy per console type: the nova_releases service name, the features()
+# group and the option keys of its listen address and port.
+_PROXIES = {
+    'novnc': ('nova-novncproxy', 'vnc', 'novncproxy_host', 'novncproxy_port'),
+    'xvpvnc': ('nova-xvpvncproxy', 'vnc', 'xvpvncproxy_host', 'xvpvncproxy_port'),
+    'spice': ('nova-spicehtml5proxy', 'spice', 'html5proxy_host', 'html5proxy_port'),
+    'serial': ('nova-serialproxy', 'serial', 'serialproxy_host', 'serialproxy_port'),
+}
+
+# Diablo's nova-vncproxy (not in nova_releases.packages): Ubuntu package
+# nova-vncproxy ("apt-get install ... nova-vncproxy", diablo install guide);
+# RHEL/Fedora service openstack-nova-vncproxy ("for n in api compute network
+# objectstore scheduler vncproxy; do sudo service openstack-nova-$n start",
+# same guide); Debian by analogy (unverified).
+_DIABLO_VNCPROXY = {
+    'ubuntu': {'package': 'nova-vncproxy', 'service': 'nova-vncproxy'},
+    'redhat': {'package': 'openstack-nova-vncproxy', 'service': 'openstack-nova-vncproxy'},
+    'debian': {'package': 'nova-vncproxy', 'service': 'nova-vncproxy'},
+}
+# Last release that still had a removed service (for the upgrade clean-up).
+_LAST_RELEASE_OF = {'nova-consoleauth': nr.CONSOLEAUTH[1],
+                    'nova-xvpvncproxy': nr.XVPVNCPROXY[1],
+                    'nova-vncproxy': nr.VNCPROXY[1]}
+_COMPUTE_SERVICE = {'redhat': 'openstack-nova-compute', 'ubuntu': 'nova-compute', 'debian': 'nova-compute'}
+_DIABLO_WWWROOT = nr.DIABLO_FLAGS['vncproxy_wwwroot']
+
+_HOSTNAME_RE = re.compile(r'^(?=.{1,253}\.?$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?'
+                          r'(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$')
+_PORT_RANGE_RE = re.compile(r'^([0-9]+):([0-9]+)$')
+_BOOLEANS = {'true': True, 'yes': True, 'on': True, '1': True,
+             'false': False, 'no': False, 'off': False, '0': False}
+
+
+# --------------------------------------------------------------- validators
+# Each returns the cleaned value or raises ValueError with a message that
+# quotes the value; the caller prefixes the variable name and appends the
+# expected form.
+
+def _is_unset(value):
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def parse_bool(value):
+    """``True``/``False`` from a bool or true/false, yes/no, on/off, 1/0 (any case)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in _BOOLEANS:
+        return _BOOLEANS[value.strip().lower()]
+    raise ValueError('%r is not a boolean' % (value,))
+
+
+def check_ip(value, allow_unspecified=True):
+    """An IPv4 or IPv6 address as a string (``0.0.0.0``/``::`` unless disallowed)."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError('%r is not an IP address' % (value,))
+    text = value.strip()
+    try:
+        addr = ipaddress.ip_address(text)
+    except ValueError:
+        raise ValueError('%r is not an IP address' % (value,))
+    if addr.is_unspecified and not allow_unspecified:
+        raise ValueError('%r is the unspecified address, not an address of this host' % (value,))
+    return text
+
+
+def check_source(value):
+    """An IP address or a CIDR network (host bits unset), kept as given."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError('%r is not an IP address or CIDR' % (value,))
+    text = value.strip()
+    if '/' in text:
+        try:
+            ipaddress.ip_network(text, strict=True)
+        except ValueError as err:
+            if 'host bits set' in str(err):
+                raise ValueError('%r is not a valid CIDR: it has host bits set' % (value,))
+            raise ValueError('%r is not a valid CIDR' % (value,))
+        return text
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        raise ValueError('%r is not an IP address or CIDR' % (value,))
+    return text
+
+
+def ip_version(text):
+    """4 or 6 for an address or CIDR string accepted by :func:`check_source`."""
+    return ipaddress.ip_network(text, strict=False).version
+
+
+def check_port(value):
+    """A TCP port 1-65535 from an int or a string of digits."""
+    if isinstance(value, bool):
+        raise ValueError('%r is not a TCP port' % (value,))
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and re.match(r'^\s*[0-9]+\s*$', value):
+        number = int(value)
+    else:
+        raise ValueError('%r is not a TCP port' % (value,))
+    if not 1 <= number <= 65535:
+        raise ValueError('%r is not a TCP port (out of range)' % (value,))
+    return number
+
+
+def check_port_range(value):
+    """``(first, last)`` from ``'N:M'`` with 1 <= N <= M <= 65535."""
+    text = value.strip() if isinstance(value, str) else None
+    match = _PORT_RANGE_RE.match(text) if text else None
+    if match:
+        first, last = int(match.group(1)), int(match.group(2))
+        if 1 <= first <= last <= 65535:
+            return first, last
+    raise ValueError('%r is not a port range N:M' % (value,))
+
+
+def check_abs_path(value):
+    """An absolute path on the managed host."""
+    if not isinstance(value, str) or not value.startswith('/') or re.search(r'[\x00\r\n]', value):
+        raise ValueError('%r is not an absolute path' % (value,))
+    return value
+
+
+def check_url(value, schemes):
+    """A URL with one of ``schemes``, a host, an optional port and path.
+
+    Query strings, fragments, credentials and whitespace are refused (nova
+    appends the token to the URL).
+    """
+    label = {'http': 'an http(s) URL', 'ws': 'a ws(s) URL'}[schemes[0]]
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError('%r is not %s' % (value, label))
+    text = value.strip()
+    if re.search(r'\s', text):
+        raise ValueError('%r is not %s (it contains whitespace)' % (value, label))
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        raise ValueError('%r is not %s' % (value, label))
+    if parts.scheme.lower() not in schemes or not text.lower().startswith(parts.scheme.lower() + '://'):
+        raise ValueError('%r is not %s' % (value, label))
+    host = parts.hostname
+    if not host:
+        raise ValueError('%r has no host' % (value,))
+    if parts.username is not None or parts.password is not None:
+        raise ValueError('%r must not contain credentials' % (value,))
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if port is not None and not 1 <= port <= 65535:
+        raise ValueError('%r has an invalid port' % (value,))
+    if '[' in parts.netloc:
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            raise ValueError('%r has an invalid IPv6 host' % (value,))
+    elif re.match(r'^[0-9.]+$', host):
+        try:
+            ipaddress.IPv4Address(host)
+        except ValueError:
+            raise ValueError('%r has an invalid IPv4 host' % (value,))
+    elif not _HOSTNAME_RE.match(host):
+        raise ValueError('%r has an invalid host name' % (value,))
+    if parts.query or parts.fragment or text.endswith(('?', '#')):
+        raise ValueError('%r must not have a query or fragment' % (value,))
+    return text
+
+
+def as_list(value):
+    """A list from a list/tuple, a comma-separated string, or None/'' (empty)."""
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    if isinstance(value, str):
+        return [item.strip() for item in value.split(',') if item.strip()]
+    raise ValueError('%r is not a list' % (value,))
+
+
+def resolve_release(value):
+    """Release name from a name, series, early date version or package version."""
+    if isinstance(value, bool) or value is None:
+        raise ValueError('%r is not an OpenStack release' % (value,))
+    if isinstance(value, (int, float)):
+        value = repr(value)
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError('%r is not an OpenStack release' % (value,))
+    if value.strip().lower() == 'auto':
+        raise ValueError(
+            "could not detect the release: set novaops_release to the release of the nova "
+            "packages: a name such as 'zed', a series such as '2023.1' or an installed nova "
+            "version such as '26.2.2-1.el9'")
+    try:
+        return nr.normalize_release(value)
+    except ValueError as err:
+        first = err
+    try:
+        return nr.release_from_version(value)
+    except ValueError:
+        pass
+    raise ValueError("%s; or an installed nova package version such as '26.2.2-1.el9'" % first)
+
+
+# --------------------------------------------------------------- release data
+
+_FEATURES = {}
+
+
+def _features(release):
+    if release not in _FEATURES:
+        _FEATURES[release] = nr.features(release)
+    return _FEATURES[release]
+
+
+def _old_locations(release, group, key):
+    """Every INI location the option had in releases before ``release``.
+
+    Diablo (a flagfile, not INI) is left out.  The current location is not
+    included.
+    """
+    current = _features(release)[group][key]
+    out = []
+    for name in nr.RELEASE_NAMES[1:nr.release_index(release)]:
+        loc = _features(name)[group][key]
+        if loc is not None and loc != current and loc not in out:
+            out.append(loc)
+    return out
+
+
+def _names(release, distro, service):
+    """``({'package':..., 'service':...}, fallback_used)`` for one console service.
+
+    Releases before ``nova_releases.PACKAGES_FROM`` have no recorded names:
+    the icehouse names (and diablo's own for nova-vncproxy) are used then.
+    """
+    if service == 'nova-vncproxy':
+        return dict(_DIABLO_VNCPROXY[distro]), True
+    ref = release
+    if service in _LAST_RELEASE_OF and nr.release_index(release) > nr.release_index(_LAST_RELEASE_OF[service]):
+        ref = _LAST_RELEASE_OF[service]
+    fallback = nr.release_index(ref) < nr.release_index(nr.PACKAGES_FROM)
+    if fallback:
+        ref = nr.PACKAGES_FROM
+    entry = nr.packages(ref, distro).get(service) or {'package': None, 'service': None}
+    return dict(entry), fallback
+
+
+def _uniq(items):
+    out = []
+    for item in items:
+        if item is not None and item not in out:
+            out.append(item)
+    return out
+
+
+# --------------------------------------------------------------- validation
+
+class _Checker(object):
+
+    def __init__(self, settings):
+        self.values = dict(DEFAULTS)
+        self.values.update(settings)
+        self.problems = []
+        self.warnings = []
+
+    def fail(self, var, text, expected=True):
+        if expected is True:
+            expected = EXPECTED.get(var)
+        if expected:
+            text = '%s (expected %s)' % (text, expected)
+        self.problems.append('%s: %s' % (var, text))
+
+    def check(self, var, func, *args):
+        """Run ``func(value, *args)``; record the problem and return None on error."""
+        try:
+            return func(self.values.get(var), *args)
+        except ValueError as err:
+            self.fail(var, str(err))
+            return None
+
+    def optional(self, var, func, *args):
+        """Like :meth:`check`, but an unset value gives ``''``."""
+        if _is_unset(self.values.get(var)):
+            return ''
+        return self.check(var, func, *args)
+
+    def items(self, var, func, non_empty=False):
+        """Validate each item of a list variable; None if anything is wrong."""
+        try:
+            items = as_list(self.values.get(var))
+        except ValueError as err:
+            self.fail(var, str(err))
+            return None
+        if non_empty and not items:
+            self.fail(var, 'is empty')
+            return None
+        out, ok = [], True
+        for item in items:
+            try:
+                out.append(func(item))
+            except ValueError as err:
+                self.fail(var, str(err))
+                ok = False
+        return out if ok else None
+
+
+def _validate(settings):
+    """Check everything; return the cleaned context or raise SettingsError."""
+    if not isinstance(settings, dict):
+        raise SettingsError(['settings: %r is not a dict of the roles\' variables '
+                             '(expected e.g. {"role": "console_proxy", "distro": "redhat", '
+                             '"novaops_release": "zed"})' % (settings,)])
+    c = _Checker(settings)
+    ctx = {}
+
+    role = c.values.get('role')
+    if role not in ROLES:
+        c.fail('role', '%r is not a console role' % (role,), 'one of: %s' % ', '.join(ROLES))
+        role = None
+    distro = c.values.get('distro')
+    if distro not in nr.DISTROS:
+        c.fail('distro', '%r is not a supported distribution family' % (distro,),
+               'one of: %s' % ', '.join(nr.DISTROS))
+        distro = None
+    release = None
+    try:
+        release = resolve_release(c.values.get('novaops_release'))
+    except ValueError as err:
+        c.fail('novaops_release', str(err), None)
+    backend = c.values.get('novaops_firewall_backend')
+    if backend not in FIREWALL_BACKENDS:
+        c.fail('novaops_firewall_backend', '%r is not a firewall backend' % (backend,))
+        backend = None
+
+    types = _validate_types(c, release, distro)
+
+    for key in sorted(settings):
+        if not isinstance(key, str):
+            continue
+        for other_role, prefix in ROLE_PREFIXES.items():
+            if key.startswith(prefix) and key not in DEFAULTS:
+                c.warnings.append('%s: unknown variable of the %s role, ignored' % (key, other_role))
+
+    ctx.update(role=role, distro=distro, release=release, backend=backend, types=types)
+    if role == 'console_proxy':
+        _validate_proxy(c, ctx)
+    elif role == 'compute_console':
+        _validate_compute(c, ctx)
+
+    if c.problems:
+        raise SettingsError(c.problems)
+    ctx['warnings'] = c.warnings
+    return ctx
+
+
+def _validate_types(c, release, distro):
+    var = 'novaops_console_types'
+    try:
+        raw = as_list(c.values.get(var))
+    except ValueError as err:
+        c.fail(var, str(err))
+        return None
+    if not raw:
+        c.fail(var, 'is empty')
+        return None
+    types, ok = [], True
+    for item in raw:
+        name = item.strip().lower() if isinstance(item, str) else item
+        if name not in CONSOLE_TYPES:
+            c.fail(var, '%r is not a console type' % (item,))
+            ok = False
+        elif name in types:
+            c.fail(var, 'lists %r more than once' % (name,))
+            ok = False
+        else:
+            types.append(name)
+    if not ok:
+        return None
+    if release is not None:
+        feats = _features(release)
+        have = {'novnc': True, 'xvpvnc': feats['has_xvpvncproxy'],
+                'spice': feats['has_spice_html5proxy'], 'serial': feats['has_serial_console']}
+        since = {'xvpvnc': 'nova-xvpvncproxy exists from %s to %s' % nr.XVPVNCPROXY,
+                 'spice': 'the SPICE HTML5 proxy exists from %s on' % nr.SPICE[0],
+                 'serial': 'the serial console proxy exists from %s on' % nr.SERIAL[0]}
+        for name in types:
+            if not have[name]:
+                c.fail(var, '%r contradicts novaops_release %s: %s' % (name, release, since[name]),
+                       'console types of %s: %s' % (release, ', '.join(t for t in CONSOLE_TYPES if have[t])))
+                ok = False
+        if release == 'diablo' and 'novnc' in types:
+            c.warnings.append("novaops_console_types: on diablo 'novnc' means diablo's own nova-vncproxy "
+                              "(flagfile flags --vncproxy_*)")
+    if distro == 'debian':
+        if 'novnc' in types and 'spice' in types:
+            c.fail(var, "'novnc' and 'spice' together on Debian: the single nova-consoleproxy package starts "
+                   "one graphical proxy, chosen by NOVA_CONSOLE_PROXY_TYPE in %s"
+                   % nr.DEBIAN_CONSOLEPROXY_DEFAULT_FILE, 'either novnc or spice, optionally with serial')
+            ok = False
+        if 'xvpvnc' in types:
+            c.fail(var, "'xvpvnc' on Debian: no Debian package of nova-xvpvncproxy is known",
+                   'novnc or spice, optionally with serial')
+            ok = False
+    return types if ok else None
+
+
+def _validate_proxy(c, ctx):
+    types = ctx['types'] or []
+    hosts, ports = {}, {}
+    for name in CONSOLE_TYPES:
+        host_var, port_var = 'console_proxy_%s_host' % name, 'console_proxy_%s_port' % name
+        host = c.optional(host_var, check_ip)
+        hosts[name] = '0.0.0.0' if host == '' else host
+        ports[name] = c.check(port_var, check_port)
+    seen = {}
+    for name in types:
+        port = ports[name]
+        if port is None:
+            continue
+        if port in seen:
+            c.fail('console_proxy_%s_port' % name,
+                   '%d is also console_proxy_%s_port; the enabled proxies need distinct ports'
+                   % (port, seen[port]), 'a port no other enabled proxy uses')
+        else:
+            seen[port] = name
+
+    cert = c.optional('console_proxy_ssl_cert', check_abs_path)
+    key = c.optional('console_proxy_ssl_key', check_abs_path)
+    ssl_only = c.check('console_proxy_ssl_only', parse_bool)
+    # None: invalid (already reported); '': not set.
+    if cert and key == '':
+        c.fail('console_proxy_ssl_key', 'is not set but console_proxy_ssl_cert is: give both or neither')
+    if key and cert == '':
+        c.fail('console_proxy_ssl_cert', 'is not set but console_proxy_ssl_key is: give both or neither')
+    if ssl_only and (cert == '' or key == ''):
+        c.fail('console_proxy_ssl_only', 'is true but console_proxy_ssl_cert and console_proxy_ssl_key '
+               'are not both set', 'false, or set the certificate and key paths')
+    if ctx['release'] is not None and (cert or key or ssl_only):
+        if _features(ctx['release'])['proxy_tls']['cert'] is None:
+            c.fail('console_proxy_ssl_cert', '%s has no TLS options for its console proxy' % ctx['release'],
+                   'empty on %s' % ctx['release'])
+
+    sources = c.items('console_proxy_allowed_sources', check_source)
+    ctx.update(hosts=hosts, ports=ports, cert=cert, key=key, ssl_only=ssl_only, sources=sources)
+
+
+def _validate_compute(c, ctx):
+    types = ctx['types'] or []
+    release = ctx['release']
+    mgmt = c.values.get('compute_console_management_address')
+    if _is_unset(mgmt):
+        c.fail('compute_console_management_address', 'is required')
+        mgmt = None
+    else:
+        mgmt = c.check('compute_console_management_address', check_ip, False)
+    listen = c.optional('compute_console_server_listen', check_ip)
+    serial_listen_given = c.optional('compute_console_serial_listen', check_ip)
+
+    urls = {}
+    for name, var, schemes in (('novnc', 'compute_console_novncproxy_base_url', ('http', 'https')),
+                               ('xvpvnc', 'compute_console_xvpvncproxy_base_url', ('http', 'https')),
+                               ('spice', 'compute_console_spice_base_url', ('http', 'https')),
+                               ('serial', 'compute_console_serial_base_url', ('ws', 'wss'))):
+        url = c.optional(var, check_url, schemes)
+        if url == '' and name in types:
+            c.fail(var, 'is required when novaops_console_types contains %r' % name)
+        urls[name] = url
+        if url:
+            host = urlsplit(url).hostname
+            if host in ('localhost', '127.0.0.1', '::1'):
+                c.warnings.append('%s: %r points at the loopback address; browsers and clients on other '
+                                  'hosts cannot reach it' % (var, url))
+    if release == 'diablo' and urls.get('novnc'):
+        path = urlsplit(urls['novnc']).path
+        if path not in ('', '/'):
+            c.fail('compute_console_novncproxy_base_url',
+                   "%r has a path: diablo's --vncproxy_url is the proxy's root URL and nova appends "
+                   "/vnc_auto.html itself" % urls['novnc'], 'on diablo e.g. http://203.0.113.10:6080')
+
+    serial_range = c.check('compute_console_serial_port_range', check_port_range)
+    vnc_range = c.check('compute_console_vnc_port_range', check_port_range)
+    if (serial_range and vnc_range and 'serial' in types and set(types) & set(GRAPHICAL_TYPES)
+            and serial_range[0] <= vnc_range[1] and vnc_range[0] <= serial_range[1]):
+        c.warnings.append('compute_console_serial_port_range: %d:%d overlaps compute_console_vnc_port_range '
+                          '%d:%d; serial consoles and graphical displays may compete for ports'
+                          % (serial_range + vnc_range))
+
+    proxies = None
+    if ctx['backend'] == 'none':
+        if not _is_unset(c.values.get('compute_console_proxy_addresses')):
+            proxies = c.items('compute_console_proxy_addresses', check_source)
+    else:
+        proxies = c.items('compute_console_proxy_addresses', check_source, non_empty=True)
+
+    if mgmt:
+        listen = listen or mgmt
+        if release is not None and 'serial' in types and _features(release)['serial']['listen'] is None \
+                and serial_listen_given and serial_listen_given != mgmt:
+            c.warnings.append('compute_console_serial_listen: ignored, %s has no [serial_console] listen '
+                              '(removed after %s)' % (release, nr.SERIAL_LISTEN[1]))
+        serial_listen = serial_listen_given or mgmt
+        if ctx['backend'] == 'none' and listen in ('0.0.0.0', '::'):
+            c.warnings.append('compute_console_server_listen: %s with novaops_firewall_backend none: the '
+                              'instance consoles listen on every network with no firewall rule '
+                              'limiting them to the proxies' % listen)
+    else:
+        serial_listen = None
+    ctx.update(mgmt=mgmt, listen=listen, serial_listen=serial_listen, urls=urls,
+               serial_range=serial_range, vnc_range=vnc_range, proxies=proxies)
+
+
+# --------------------------------------------------------------- plan
+
+def _sources(given):
+    """[] for any source, else the given entries."""
+    given = list(given or [])
+    if any(s in ANY_SOURCES for s in given):
+        return []
+    return given
+
+
+def iptables_lines(rules, version=4):
+    """Lines in the RHEL guide's iptables form for ``rules`` (IPv4 or IPv6 sources)."""
+    out = []
+    for rule in rules:
+        dport = rule['port']
+        tail = '-m state --state NEW -m %s -p %s --dport %s -j ACCEPT' % (rule['protocol'], rule['protocol'], dport)
+        if not rule['sources']:
+            out.append('-A INPUT %s' % tail)
+            continue
+        for src in rule['sources']:
+            if ip_version(src) == version:
+                out.append('-A INPUT -s %s %s' % (src, tail))
+    return out
+
+
+class _Conf(object):
+    """nova.conf entries: present values plus removal of older locations."""
+
+    def __init__(self, release):
+        self.release = release
+        self.present = []
+        self.absent = []
+
+    def set(self, group, key, value):
+        loc = _features(self.release)[group][key]
+        if loc is None:
+            return
+        self.present.append({'section': loc[0], 'option': loc[1], 'value': value})
+        for old in _old_locations(self.release, group, key):
+            entry = {'section': old[0], 'option': old[1], 'state': 'absent'}
+            if entry not in self.absent:
+                self.absent.append(entry)
+
+    def entries(self):
+        taken = set((e['section'], e['option']) for e in self.present)
+        return self.present + [e for e in self.absent if (e['section'], e['option']) not in taken]
+
+
+def console_plan(settings):
+    """Validate ``settings`` and return the plan (plain dicts, lists, strings).
+
+    Raises :class:`SettingsError` listing every problem.
+    """
+    ctx = _validate(settings)
+    release, distro, role, types = ctx['release'], ctx['distro'], ctx['role'], ctx['types']
+    feats = _features(release)
+    plan = {
+        'role': role,
+        'distro': distro,
+        'release': release,
+        'console_types': list(types),
+        'config_format': feats['config_format'],
+        'packages': [],
+        'services': {'enable': [], 'disable': []},
+        'nova_conf': [],
+        'flagfile': [],
+        'debian_default': None,
+        'firewall': {'owner': role, 'backend': ctx['backend'], 'rules': []},
+        'iptables_lines': [],
+        'ip6tables_lines': [],
+        'restart_on_change': [],
+        'warnings': list(ctx['warnings']),
+    }
+    if role == 'console_proxy':
+        rules = _plan_proxy(ctx, feats, plan)
+    else:
+        rules = _plan_compute(ctx, feats, plan)
+    if ctx['backend'] == 'none':
+        if rules:
+            plan['warnings'].append(
+                'novaops_firewall_backend: none, so no firewall rule is managed; open these yourself: %s'
+                % '; '.join(iptables_lines(rules, 4) + iptables_lines(rules, 6)))
+    else:
+        plan['firewall']['rules'] = rules
+        plan['iptables_lines'] = iptables_lines(rules, 4)
+        plan['ip6tables_lines'] = iptables_lines(rules, 6)
+    return plan
+
+
+def _release_types(feats, distro):
+    out = ['novnc']
+    if feats['has_xvpvncproxy'] and distro != 'debian':
+        out.append('xvpvnc')
+    if feats['has_spice_html5proxy']:
+        out.append('spice')
+    if feats['has_serial_console']:
+        out.append('serial')
+    return out
+
+
+def _proxy_service(feats, name):
+    if name == 'novnc':
+        return feats['vnc_proxy_service']
+    return _PROXIES[name][0]
+
+
+def _plan_proxy(ctx, feats, plan):
+    release, distro, types = ctx['release'], ctx['distro'], ctx['types']
+    fallback = []
+    enable, disable, packages = [], [], []
+
+    def names(service):
+        entry, used = _names(release, distro, service)
+        if used and service != 'nova-vncproxy':
+            fallback.append(service)
+        return entry
+
+    proxy_services = []
+    for name in types:
+        entry = names(_proxy_service(feats, name))
+        proxy_services.append(entry['service'])
+        packages.append(entry['package'])
+    if feats['has_consoleauth']:
+        auth = names('nova-consoleauth')
+        enable.append(auth['service'])
+        packages.append(auth['package'])
+        if feats['has_enable_consoleauth_workaround']:
+            plan['warnings'].append(
+                'nova-consoleauth is deprecated since rocky: console tokens are kept in the cell '
+                'databases and nova-consoleauth only serves them with [workarounds] enable_consoleauth = true')
+    enable.extend(proxy_services)
+    for name in _release_types(feats, distro):
+        if name not in types:
+            disable.append(names(_proxy_service(feats, name))['service'])
+    # Upgrade clean-up: services the release no longer has.  nova-consoleauth
+    # and nova-xvpvncproxy on every later release; diablo's nova-vncproxy only
+    # on essex, the release that replaced it (nobody upgrades diablo further
+    # in one step, and its names are guide-based).
+    idx = nr.release_index(release)
+    for service, span in (('nova-consoleauth', nr.CONSOLEAUTH), ('nova-xvpvncproxy', nr.XVPVNCPROXY)):
+        if idx > nr.release_index(span[1]):
+            disable.append(_names(release, distro, service)[0]['service'])
+    if idx == nr.release_index(nr.VNCPROXY[1]) + 1:
+        disable.append(_names(release, distro, 'nova-vncproxy')[0]['service'])
+
+    if fallback:
+        plan['warnings'].append(
+            'package and service names of %s on %s are not recorded (nova_releases has them from %s on): '
+            'using the %s names: %s' % (release, distro, nr.PACKAGES_FROM, nr.PACKAGES_FROM,
+                                        ', '.join(_uniq(_names(release, distro, s)[0]['package']
+                                                        for s in fallback))))
+    if release == 'diablo':
+        plan['warnings'].append("package and service names of diablo's nova-vncproxy come from the diablo "
+                                'install guide (Ubuntu nova-vncproxy, RHEL openstack-nova-vncproxy)')
+    if 'novnc' in types and not feats['novncproxy_in_nova'] and release != 'diablo':
+        plan['warnings'].append('on %s nova-novncproxy is shipped by the noVNC project, not by nova: '
+                                'check the package name of your distribution' % release)
+
+    enable = _uniq(enable)
+    plan['packages'] = _uniq(packages)
+    plan['services'] = {'enable': enable, 'disable': [s for s in _uniq(disable) if s not in enable]}
+    plan['restart_on_change'] = _uniq(proxy_services)
+
+    if feats['config_format'] == 'flagfile':
+        vnc = feats['vnc']
+        plan['flagfile'] = [
+            nr.flagfile_line(vnc['novncproxy_host'][1], ctx['hosts']['novnc']),
+            nr.flagfile_line(vnc['novncproxy_port'][1], ctx['ports']['novnc']),
+            nr.flagfile_line('vncproxy_wwwroot', _DIABLO_WWWROOT),
+        ]
+    else:
+        conf = _Conf(release)
+        for name in types:
+            group, host_key, port_key = _PROXIES[name][1:]
+            conf.set(group, host_key, ctx['hosts'][name])
+            conf.set(group, port_key, ctx['ports'][name])
+        if ctx['cert']:
+            conf.set('proxy_tls', 'cert', ctx['cert'])
+            conf.set('proxy_tls', 'key', ctx['key'])
+        if ctx['ssl_only']:
+            conf.set('proxy_tls', 'ssl_only', True)
+        plan['nova_conf'] = conf.entries()
+
+    if distro == 'debian' and release != 'diablo':
+        values = {}
+        for name in ('novnc', 'spice'):
+            if name in types:
+                values['NOVA_CONSOLE_PROXY_TYPE'] = nr.DEBIAN_CONSOLE_PROXY_TYPES[_PROXIES[name][0]]
+        if feats['has_serial_console']:
+            values['NOVA_SERIAL_PROXY_START'] = 'true' if 'serial' in types else 'false'
+        plan['debian_default'] = {'path': nr.DEBIAN_CONSOLEPROXY_DEFAULT_FILE, 'values': values}
+
+    sources = ctx['sources']
+    if not sources:
+        plan['warnings'].append('console_proxy_allowed_sources: empty, so no proxy port is opened in the firewall')
+        return []
+    return [{'name': name, 'port': ctx['ports'][name], 'protocol': 'tcp', 'sources': _sources(sources)}
+            for name in types]
+
+
+def _plan_compute(ctx, feats, plan):
+    release, types = ctx['release'], ctx['types']
+    plan['restart_on_change'] = [_COMPUTE_SERVICE[ctx['distro']]]
+    mgmt, listen, urls = ctx['mgmt'], ctx['listen'], ctx['urls']
+    vnc_on = bool(set(types) & set(VNC_TYPES))
+    if vnc_on and 'spice' in types:
+        plan['warnings'].append(
+            'novaops_console_types: VNC and SPICE are both enabled on the compute hosts; nova\'s console '
+            'guide says VNC must be disabled to get the SPICE console and to run one graphical console type')
+
+    if feats['config_format'] == 'flagfile':
+        vnc = feats['vnc']
+        lines = [nr.flagfile_line(vnc['enabled'][1], vnc_on)]
+        if vnc_on:
+            lines.append(nr.flagfile_line(vnc['server_listen'][1], listen))
+            lines.append(nr.flagfile_line(vnc['novncproxy_base_url'][1], urls['novnc'].rstrip('/')))
+        plan['flagfile'] = lines
+    else:
+        conf = _Conf(release)
+        conf.set('vnc', 'enabled', vnc_on)
+        if vnc_on:
+            conf.set('vnc', 'server_listen', listen)
+            conf.set('vnc', 'server_proxyclient_address', mgmt)
+            if 'novnc' in types:
+                conf.set('vnc', 'novncproxy_base_url', urls['novnc'])
+            if 'xvpvnc' in types:
+                conf.set('vnc', 'xvpvncproxy_base_url', urls['xvpvnc'])
+        if feats['has_spice_html5proxy']:
+            conf.set('spice', 'enabled', 'spice' in types)
+            if 'spice' in types:
+                conf.set('spice', 'html5proxy_base_url', urls['spice'])
+                conf.set('spice', 'server_listen', listen)
+                conf.set('spice', 'server_proxyclient_address', mgmt)
+        if feats['has_serial_console']:
+            conf.set('serial', 'enabled', 'serial' in types)
+            if 'serial' in types:
+                conf.set('serial', 'base_url', urls['serial'])
+                conf.set('serial', 'listen', ctx['serial_listen'])
+                conf.set('serial', 'proxyclient_address', mgmt)
+                conf.set('serial', 'port_range', '%d:%d' % ctx['serial_range'])
+        plan['nova_conf'] = conf.entries()
+
+    sources = _sources(ctx['proxies'])
+    rules = []
+    if set(types) & set(GRAPHICAL_TYPES):
+        rules.append({'name': 'displays', 'port': '%d:%d' % ctx['vnc_range'], 'protocol': 'tcp',
+                      'sources': sources})
+    if 'serial' in types:
+        rules.append({'name': 'serial', 'port': '%d:%d' % ctx['serial_range'], 'protocol': 'tcp',
+                      'sources': sources})
+    if ctx['proxies'] and not sources and ctx['backend'] != 'none':
+        plan['warnings'].append('compute_console_proxy_addresses: contains an any-address network, so the '
+                                'console ports of the compute hosts are open to every source')
+    return rules

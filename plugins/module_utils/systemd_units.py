@@ -1,0 +1,100 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, novaops maintainers
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+# SPDX-License-Identifier: Apache-2.0
+
+"""Small helpers around ``systemctl`` output, no Ansible imports.
+
+* :func:`unit_key` - the name systemd uses for a unit name as given
+  (``cron`` -> ``cron.service``), to compare names across lists.
+* :func:`parse_show` - the blank-line separated blocks of
+  ``systemctl show --property=...`` for several units.
+* :func:`is_enabled_answer` - the state printed by ``systemctl is-enabled``.
+* :func:`describe` - ``active/enabled`` text of one unit state.
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import re
+
+SHOW_PROPERTIES = ('Id', 'LoadState', 'ActiveState', 'UnitFileState', 'SubState')
+
+# systemd's unit types (man systemd.unit); a name without one of these
+# suffixes is a service.
+UNIT_SUFFIXES = ('.service', '.socket', '.target', '.device', '.mount', '.automount',
+                 '.swap', '.timer', '.path', '.slice', '.scope')
+
+# Characters systemd accepts in unit names (man systemd.unit, "Unit names
+# ... consist of ASCII letters, digits, ':', '-', '_', '.', and '\\'", plus
+# '@' for instances).  Globs are refused on purpose: start/stop would expand
+# them, show would not.
+UNIT_NAME_RE = re.compile(r'^[A-Za-z0-9:_.@\\-]+$')
+
+# ActiveState values (man systemctl, "systemctl --state=help").
+RUNNING_STATES = frozenset(['active', 'reloading', 'refreshing'])
+BUSY_STATES = RUNNING_STATES | frozenset(['activating', 'deactivating'])
+
+
+def check_unit_name(name):
+    """Raise ``ValueError`` unless ``name`` is a plain unit name."""
+    if not isinstance(name, str) or not name or name.startswith('-') or not UNIT_NAME_RE.match(name):
+        raise ValueError('invalid unit name %r: expected a systemd unit name such as '
+                         "'nova-novncproxy' or 'nova-novncproxy.service' (letters, digits, "
+                         "':', '-', '_', '.', '@', '\\\\'; no glob patterns, not starting with '-')"
+                         % (name,))
+
+
+def unit_key(name):
+    """Full unit name systemd uses for ``name`` (``.service`` added if no suffix)."""
+    if name.endswith(UNIT_SUFFIXES):
+        return name
+    return name + '.service'
+
+
+def parse_show(text):
+    """Parse ``systemctl show`` output for several units.
+
+    Returns one ``{property: value}`` dict per blank-line separated block,
+    in output order (``systemctl show`` prints the units in argument order).
+    """
+    blocks = []
+    current = None
+    for line in text.splitlines():
+        if not line.strip():
+            current = None
+            continue
+        if current is None:
+            current = {}
+            blocks.append(current)
+        key, sep, value = line.partition('=')
+        if sep:
+            current[key.strip()] = value.strip()
+    return blocks
+
+
+def unit_state(block):
+    """``{load, active, sub, file}`` from one parsed ``systemctl show`` block."""
+    return {
+        'id': block.get('Id', ''),
+        'load': block.get('LoadState', '') or 'not-found',
+        'active': block.get('ActiveState', '') or 'inactive',
+        'sub': block.get('SubState', ''),
+        'file': block.get('UnitFileState', ''),
+    }
+
+
+def is_enabled_answer(stdout):
+    """Last non-empty line of ``systemctl is-enabled`` output, or ``''``.
+
+    For a unit generated from a SysV init script, systemctl redirects to
+    ``systemd-sysv-install is-enabled`` and prints ``enabled`` or ``disabled``
+    (the redirection notice goes to stderr).
+    """
+    lines = [line.strip() for line in stdout.splitlines() if line.strip()]
+    return lines[-1] if lines else ''
+
+
+def describe(state):
+    """``active/enabled`` text of a state dict (``enabled`` falls back to ``load``)."""
+    return '%s/%s' % (state.get('active') or 'inactive', state.get('enabled') or state.get('load') or '-')

@@ -1,0 +1,322 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, novaops maintainers
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+# SPDX-License-Identifier: Apache-2.0
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: nova_release
+short_description: Report the OpenStack Nova release a host runs or would install
+version_added: 1.0.0
+description:
+  - Reports in one task which Nova release a host runs, from the version of the first package of O(packages) that is
+    installed, so that roles can pick the option names and services of that release.
+  - If none is installed, reports the release the package repositories would install (the candidate version) instead.
+  - 'Installed packages are read with one C(dpkg-query) call on hosts with dpkg, otherwise with one C(rpm -q) call.
+    A Debian package counts as installed when its status is C(installed) (also when on hold or with triggers
+    pending).'
+  - 'The candidate comes from C(apt-cache policy) on dpkg hosts, and from C(dnf repoquery) (or C(yum info) where dnf is
+    missing) on rpm hosts, for all of O(packages) in one call. Only the package metadata already on the host is used:
+    the module runs neither C(apt-get update) nor a dnf or yum metadata refresh (C(--cacheonly)). A candidate lookup
+    that fails only adds a warning.'
+  - The release name is derived from the version as the collection's release table maps it, for example
+    V(2:26.2.2-1~deb12u1) to V(zed), V(1:19.1.0-1.el8) to V(stein) and V(2014.2.4-0ubuntu1) to V(juno). A version it
+    cannot map gives RV(release=null) and a warning naming the version; the module does not fail.
+  - Never changes anything.
+author: "novaops maintainers (@novaops)"
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+    details:
+      - The module changes nothing, so it runs the same way in check mode.
+  diff_mode:
+    support: none
+  platform:
+    platforms: posix
+options:
+  packages:
+    description:
+      - Packages to look at, in order. The first one that is installed gives the version.
+      - Without an installed one, the first one that has a candidate version gives it.
+      - The defaults cover Debian and Ubuntu (C(nova-common), C(python3-nova), C(nova-compute)) and RDO
+        (C(openstack-nova-common), C(openstack-nova-compute)).
+    type: list
+    elements: str
+    default: [nova-common, openstack-nova-common, python3-nova, nova-compute, openstack-nova-compute]
+seealso:
+  - module: ansible.builtin.package_facts
+"""
+
+EXAMPLES = r"""
+- name: Find out which Nova release the host runs or would install
+  novaops.console_migration.nova_release:
+  register: nova
+
+- name: Use the options of that release
+  ansible.builtin.debug:
+    msg: "{{ nova.release }} from {{ nova.source }} version {{ nova.version or nova.candidate_version }}"
+  when: nova.release is not none
+
+- name: Look only at the compute package
+  novaops.console_migration.nova_release:
+    packages: [nova-compute, openstack-nova-compute]
+  register: compute
+"""
+
+RETURN = r"""
+installed:
+  description: Whether one of O(packages) is installed.
+  returned: always
+  type: bool
+  sample: true
+package:
+  description:
+    - The package that gave the version, the installed one or, if none is installed, the one whose candidate version
+      was used. V(null) if there is neither.
+  returned: always
+  type: str
+  sample: nova-common
+version:
+  description:
+    - Installed version of RV(package), with the epoch if it is not 0, for example V(2:26.2.2-1~deb12u1) or
+      V(1:19.1.0-1.el8). V(null) if nothing is installed.
+  returned: always
+  type: str
+  sample: 2:26.2.2-1~deb12u1
+candidate_version:
+  description:
+    - Version the repositories would install, looked up only when none of O(packages) is installed. V(null) otherwise,
+      or if there is no candidate.
+  returned: always
+  type: str
+  sample: 2:26.2.2-1~deb12u5
+release:
+  description:
+    - Lowercase Nova release name of RV(version), else of RV(candidate_version).
+    - V(null) if there is no version or it cannot be mapped to a release (a warning names the version then).
+  returned: always
+  type: str
+  sample: zed
+source:
+  description: Where RV(release) comes from, V(installed), V(candidate) or V(null) if there is no version.
+  returned: always
+  type: str
+  sample: installed
+package_manager:
+  description: Package database that was read, V(dpkg) or V(rpm).
+  returned: always
+  type: str
+  sample: dpkg
+msg:
+  description: Short human readable summary.
+  returned: always
+  type: str
+  sample: nova-common 2:26.2.2-1~deb12u1 is installed (zed)
+"""
+
+import re
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.common.text.converters import to_native
+
+from ansible_collections.novaops.console_migration.plugins.module_utils.nova_releases import release_from_version
+
+DEFAULT_PACKAGES = ['nova-common', 'openstack-nova-common', 'python3-nova', 'nova-compute', 'openstack-nova-compute']
+# Debian policy and rpm both allow these characters; a leading '-' would be
+# an option, glob characters a pattern.
+PACKAGE_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9+._~-]*$')
+C_LOCALE = dict(LANG='C', LC_ALL='C', LC_MESSAGES='C')
+
+DPKG_FORMAT = '${Package}\\t${Status}\\t${Version}\\n'
+# dpkg status words (man dpkg-query, --showformat ${Status}) whose files are
+# installed and configured.
+DPKG_INSTALLED = frozenset(['installed', 'triggers-awaited', 'triggers-pending'])
+RPM_FORMAT = '%{NAME}\\t%{EPOCHNUM}:%{VERSION}-%{RELEASE}\\n'
+DNF_FORMAT = '%{name} %{epoch}:%{version}-%{release}\\n'
+# dnf4 ends every package with a newline, dnf5 prints the format as given;
+# a literal "\n" that one of them did not expand is cut off here too.
+DNF_LINE_RE = re.compile(r'(?m)^(\S+) (\d+):([^\s\\]+)')
+
+
+class NovaReleaseError(Exception):
+    pass
+
+
+def drop_zero_epoch(version):
+    return version[2:] if version.startswith('0:') else version
+
+
+def run(module, args):
+    return module.run_command(args, environ_update=C_LOCALE)
+
+
+def first_in_order(packages, found):
+    for name in packages:
+        if found.get(name):
+            return name, found[name]
+    return None, None
+
+
+def installed_dpkg(module, dpkg_query, packages):
+    rc, out, err = run(module, [dpkg_query, '-W', '--showformat=' + DPKG_FORMAT] + packages)
+    # rc 1: some packages are unknown to dpkg ("no packages found matching").
+    if rc not in (0, 1):
+        raise NovaReleaseError('dpkg-query failed (rc=%d): %s' % (rc, (err or out).strip()))
+    found = {}
+    for line in out.splitlines():
+        fields = line.split('\t')
+        if len(fields) != 3:
+            continue
+        name, status, version = (f.strip() for f in fields)
+        words = status.split()
+        if len(words) == 3 and words[1] == 'ok' and words[2] in DPKG_INSTALLED and version:
+            found.setdefault(name.split(':')[0], version)
+    return found
+
+
+def installed_rpm(module, rpm, packages):
+    rc, out, err = run(module, [rpm, '-q', '--qf', RPM_FORMAT] + packages)
+    # rc is the number of packages that are not installed ("package X is not
+    # installed" on stdout); real errors go to stderr.
+    if rc != 0 and err.strip():
+        raise NovaReleaseError('rpm -q failed (rc=%d): %s' % (rc, err.strip()))
+    found = {}
+    for line in out.splitlines():
+        fields = line.strip().split('\t')
+        if len(fields) == 2 and re.match(r'^\d+:\S+$', fields[1]):
+            found.setdefault(fields[0], drop_zero_epoch(fields[1]))
+    return found
+
+
+def candidate_apt(module, packages):
+    apt_cache = module.get_bin_path('apt-cache')
+    if not apt_cache:
+        return {}
+    rc, out, err = run(module, [apt_cache, 'policy'] + packages)
+    if rc != 0:
+        module.warn('apt-cache policy failed (rc=%d), no candidate version: %s' % (rc, (err or out).strip()))
+        return {}
+    found = {}
+    name = None
+    for line in out.splitlines():
+        if line and not line[0].isspace() and line.rstrip().endswith(':'):
+            name = line.rstrip()[:-1].split(':')[0]
+            continue
+        key, sep, value = line.strip().partition(':')
+        if name and sep and key == 'Candidate':
+            value = value.strip()
+            if value and value != '(none)':
+                found.setdefault(name, value)
+    return found
+
+
+def candidate_dnf(module, dnf, packages):
+    rc, out, err = run(module, [dnf, '-q', '--cacheonly', 'repoquery', '--latest-limit', '1',
+                                '--queryformat', DNF_FORMAT] + packages)
+    if rc != 0:
+        module.warn('dnf repoquery failed (rc=%d), no candidate version: %s' % (rc, (err or out).strip()))
+        return {}
+    found = {}
+    for name, epoch, rest in DNF_LINE_RE.findall(out):
+        found.setdefault(name, drop_zero_epoch('%s:%s' % (epoch, rest)))
+    return found
+
+
+def candidate_yum(module, yum, packages):
+    rc, out, err = run(module, [yum, '-q', '--cacheonly', 'info'] + packages)
+    if rc != 0:
+        module.warn('yum info failed (rc=%d), no candidate version: %s' % (rc, (err or out).strip()))
+        return {}
+    found = {}
+    fields = {}
+    for line in out.splitlines() + ['']:
+        key, sep, value = line.partition(':')
+        if sep and key.strip():
+            fields[key.strip().lower()] = value.strip()
+            continue
+        if fields.get('name') and fields.get('version') and fields.get('release'):
+            version = '%s-%s' % (fields['version'], fields['release'])
+            if fields.get('epoch', '0') not in ('', '0'):
+                version = '%s:%s' % (fields['epoch'], version)
+            found.setdefault(fields['name'], version)
+        fields = {}
+    return found
+
+
+def candidate_rpm(module, packages):
+    dnf = module.get_bin_path('dnf') or module.get_bin_path('dnf5')
+    if dnf:
+        return candidate_dnf(module, dnf, packages)
+    yum = module.get_bin_path('yum')
+    if yum:
+        return candidate_yum(module, yum, packages)
+    return {}
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            packages=dict(type='list', elements='str', default=DEFAULT_PACKAGES),
+        ),
+        supports_check_mode=True,
+    )
+    result = dict(changed=False, installed=False, package=None, version=None, candidate_version=None,
+                  release=None, source=None, package_manager=None)
+
+    packages = []
+    for name in module.params['packages']:
+        if not PACKAGE_RE.match(name or ''):
+            module.fail_json(msg='invalid package name %r: expected a plain package name such as nova-common' % (name,),
+                             **result)
+        if name not in packages:
+            packages.append(name)
+    if not packages:
+        module.fail_json(msg='packages must not be empty', **result)
+
+    dpkg_query = module.get_bin_path('dpkg-query')
+    rpm = None if dpkg_query else module.get_bin_path('rpm')
+    if not dpkg_query and not rpm:
+        module.fail_json(msg='nova_release needs dpkg-query or rpm, found neither', **result)
+    result['package_manager'] = 'dpkg' if dpkg_query else 'rpm'
+
+    try:
+        if dpkg_query:
+            installed = installed_dpkg(module, dpkg_query, packages)
+        else:
+            installed = installed_rpm(module, rpm, packages)
+    except NovaReleaseError as exc:
+        module.fail_json(msg=to_native(exc), **result)
+
+    package, version = first_in_order(packages, installed)
+    if package:
+        result.update(installed=True, package=package, version=version, source='installed')
+    else:
+        candidates = candidate_apt(module, packages) if dpkg_query else candidate_rpm(module, packages)
+        package, version = first_in_order(packages, candidates)
+        if package:
+            result.update(package=package, candidate_version=version, source='candidate')
+
+    if version:
+        try:
+            result['release'] = release_from_version(version)
+        except ValueError:
+            module.warn('cannot map version %s of %s to a Nova release; release is null' % (version, package))
+
+    release = ' (%s)' % result['release'] if result['release'] else ' (unknown release)'
+    if result['source'] == 'installed':
+        result['msg'] = '%s %s is installed%s' % (package, version, release)
+    elif result['source'] == 'candidate':
+        result['msg'] = 'none of %s is installed; %s %s would be installed%s' % (
+            ', '.join(packages), package, version, release)
+    else:
+        result['msg'] = 'none of %s is installed or available from the repositories' % ', '.join(packages)
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()

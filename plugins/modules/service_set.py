@@ -1,0 +1,500 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, novaops maintainers
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+# SPDX-License-Identifier: Apache-2.0
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: service_set
+short_description: Start, stop and restart a set of systemd services in one task
+version_added: 1.0.0
+description:
+  - Puts a whole set of systemd units in the wanted state in one task, instead of one M(ansible.builtin.systemd_service)
+    task per unit.
+  - The state of every named unit is read with one C(systemctl show) call. Then only the commands that are needed are
+    run, each for all the units it applies to, in this order; C(systemctl disable --now) and C(systemctl stop) for
+    O(stopped), C(systemctl enable --now) and C(systemctl start) for O(started), C(systemctl restart) for O(restarted).
+    Stopping comes first because a replaced service may hold the port of its successor (for example C(nova-vncproxy) and
+    C(nova-novncproxy) both listen on 6080).
+  - A unit counts as enabled when its unit file state is V(enabled), V(enabled-runtime), V(static), V(indirect),
+    V(generated), V(transient) or V(alias), or empty. Only V(disabled), V(linked) and V(linked-runtime) units are
+    enabled, so that units which cannot be enabled (no C([Install]) section, activated through a socket or another unit
+    named in C(Also=), made by a generator) never make the task report a change.
+  - Units generated from a SysV init script (unit file state V(generated), for example on Debian when a package only
+    ships C(/etc/init.d/NAME)) are the exception. For them the module asks C(systemctl is-enabled UNIT), which
+    systemctl hands over to C(systemd-sysv-install), and enables or disables them through C(systemctl enable) or
+    C(systemctl disable), which run C(update-rc.d) there. Because C(systemctl enable --now) only starts native units,
+    such units are started or stopped with a separate C(systemctl start) or C(systemctl stop).
+  - The module never masks or unmasks units.
+  - Only systemd is supported; the module fails on hosts where C(/run/systemd/system) does not exist.
+author: "novaops maintainers (@novaops)"
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Runs only C(systemctl show) and C(systemctl is-enabled), and reports what would change. O(daemon_reload) is not
+        run.
+  diff_mode:
+    support: full
+    details:
+      - 'One line C(UNIT: ACTIVE/ENABLED) per named unit before and after; C((restarted)) is added to the units
+        restarted.'
+  platform:
+    platforms: posix
+options:
+  started:
+    description:
+      - Units to enable and start.
+      - Every unit must exist. A unit that is not found, is masked or cannot be loaded makes the module fail, naming all
+        such units, before anything is changed.
+      - In check mode a unit that is not found only gives a warning and is reported as to be started, because the
+        task that would install its package did not run either. Units generated from SysV init scripts also only
+        appear after a C(systemctl daemon-reload), which check mode does not run.
+      - A name without a unit type suffix means a C(.service) unit, as with systemctl.
+    type: list
+    elements: str
+    default: []
+  stopped:
+    description:
+      - Units to stop and disable, if they exist.
+      - Units that do not exist are fine and are reported in RV(skipped_units). This is meant for cleaning up services
+        that a release or console choice no longer has.
+      - Masked units stay masked; they are stopped if they are running. Units enabled only in C(/run)
+        (V(enabled-runtime)) are stopped but not disabled.
+      - A unit may not be in both O(started) and O(stopped).
+    type: list
+    elements: str
+    default: []
+  restarted:
+    description:
+      - Units to restart, only if O(restart=true).
+      - Units that do not exist or are masked are skipped and reported in RV(skipped_units), so one list can serve hosts
+        with and without, for example, C(nova-compute).
+      - Units that this same task starts (listed in O(started) and not running before) are not restarted again.
+      - A unit may not be in both O(restarted) and O(stopped).
+    type: list
+    elements: str
+    default: []
+  restart:
+    description:
+      - Whether to restart the units of O(restarted), typically V("{{ config_result is changed }}").
+    type: bool
+    default: false
+  daemon_reload:
+    description:
+      - Run C(systemctl daemon-reload) before reading the states of the units, for example after a unit file or a
+        drop-in changed.
+      - Does not make the task report a change.
+    type: bool
+    default: false
+notes:
+  - Units that fail to start make the module fail with the error of systemctl and the last 20 lines of
+    C(journalctl -u UNIT) of each unit that is not running. After the changes the states are read again, and a unit of
+    O(started) that is then V(failed) or waiting for an automatic restart also fails the task.
+  - O(started) is meant for long-running services. A C(Type=oneshot) unit without C(RemainAfterExit=yes) is inactive
+    again after it ran, so it would be started on every run.
+seealso:
+  - module: ansible.builtin.systemd_service
+  - module: ansible.builtin.service
+"""
+
+EXAMPLES = r"""
+- name: Run the noVNC proxy and clean up the proxies of other console types
+  novaops.console_migration.service_set:
+    started:
+      - nova-novncproxy
+    stopped:
+      - nova-spicehtml5proxy
+      - nova-serialproxy
+      - nova-consoleauth
+      - nova-xvpvncproxy
+
+- name: Restart the nova services after a configuration change
+  novaops.console_migration.service_set:
+    started: "{{ nova_console_services }}"
+    restarted:
+      - nova-compute
+      - nova-novncproxy
+    restart: "{{ config_result is changed }}"
+    daemon_reload: "{{ unit_result is changed }}"
+"""
+
+RETURN = r"""
+started:
+  description: Units of O(started) that were (would be in check mode) enabled or started.
+  returned: always
+  type: list
+  elements: str
+  sample: [nova-novncproxy]
+stopped:
+  description: Units of O(stopped) that were (would be) stopped or disabled.
+  returned: always
+  type: list
+  elements: str
+  sample: [nova-spicehtml5proxy]
+restarted:
+  description: Units of O(restarted) that were (would be) restarted.
+  returned: always
+  type: list
+  elements: str
+  sample: [nova-compute]
+skipped_units:
+  description:
+    - Units of O(stopped) and O(restarted) that were left alone because they do not exist (or, for O(restarted),
+      are masked).
+    - Not called C(skipped), which Ansible reserves for skipped tasks.
+  returned: always
+  type: list
+  elements: str
+  sample: [nova-xvpvncproxy]
+states:
+  description:
+    - State of every named unit after the task (expected state in check mode), by unit name as given.
+  returned: always
+  type: dict
+  sample:
+    nova-novncproxy: {active: active, enabled: enabled, load: loaded}
+    nova-xvpvncproxy: {active: inactive, enabled: "", load: not-found}
+  contains:
+    active:
+      description: C(ActiveState) of the unit, for example V(active), V(inactive) or V(failed).
+      type: str
+    enabled:
+      description:
+        - C(UnitFileState) of the unit, for example V(enabled), V(disabled), V(static) or V(masked); empty if the unit
+          does not exist.
+        - For units generated from a SysV init script, V(enabled) or V(disabled) as C(systemctl is-enabled) reports it.
+      type: str
+    load:
+      description: C(LoadState) of the unit, for example V(loaded), V(not-found) or V(masked).
+      type: str
+msg:
+  description: Short human readable summary.
+  returned: always
+  type: str
+  sample: "started: nova-novncproxy; stopped: nova-spicehtml5proxy; skipped (not found or masked): nova-xvpvncproxy"
+"""
+
+import os
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.common.text.converters import to_native
+
+from ansible_collections.novaops.console_migration.plugins.module_utils.systemd_units import (
+    BUSY_STATES,
+    RUNNING_STATES,
+    SHOW_PROPERTIES,
+    check_unit_name,
+    describe,
+    is_enabled_answer,
+    parse_show,
+    unit_key,
+    unit_state,
+)
+
+SYSTEMD_RUNTIME_DIR = '/run/systemd/system'
+PID1_COMM = '/proc/1/comm'
+JOURNAL_LINES = 20
+
+# Unit file states that `systemctl enable` changes; anything else already
+# counts as enabled (see DOCUMENTATION).
+ENABLE_NEEDED = frozenset(['disabled', 'linked', 'linked-runtime'])
+DISABLE_NEEDED = frozenset(['enabled'])
+SYSV_ANSWERS = frozenset(['enabled', 'disabled'])
+C_LOCALE = dict(LANG='C', LC_ALL='C', LC_MESSAGES='C')
+
+
+class ServiceSetError(Exception):
+    pass
+
+
+def unique(names):
+    """``names`` without repeats of the same unit (first spelling kept)."""
+    seen = set()
+    out = []
+    for name in names:
+        key = unit_key(name)
+        if key not in seen:
+            seen.add(key)
+            out.append(name)
+    return out
+
+
+def pid1_name():
+    try:
+        with open(PID1_COMM) as handle:
+            return handle.read().strip() or 'unknown'
+    except (IOError, OSError):
+        return 'unknown'
+
+
+class Systemctl(object):
+    def __init__(self, module):
+        self.module = module
+        self.bin = module.get_bin_path('systemctl', required=True)
+
+    def run(self, args):
+        return self.module.run_command([self.bin] + list(args), environ_update=C_LOCALE)
+
+    def must(self, args, result, journal_units=None):
+        rc, out, err = self.run(args)
+        if rc != 0:
+            msg = 'systemctl %s failed (rc=%d): %s' % (' '.join(args), rc, (err or out).strip())
+            if journal_units:
+                msg += self.journal_of_failed(journal_units)
+            self.module.fail_json(msg=msg, rc=rc, stdout=out, stderr=err, **result)
+        return out
+
+    def show(self, names):
+        rc, out, err = self.run(['show', '--property=' + ','.join(SHOW_PROPERTIES), '--'] + list(names))
+        if rc != 0:
+            raise ServiceSetError('systemctl show failed (rc=%d): %s' % (rc, (err or out).strip()))
+        blocks = parse_show(out)
+        if len(blocks) != len(names):
+            raise ServiceSetError('systemctl show returned %d blocks for %d units (%s): %r'
+                                  % (len(blocks), len(names), ', '.join(names), out))
+        states = {}
+        for name, block in zip(names, blocks):
+            state = unit_state(block)
+            state['sysv'] = False
+            state['enabled'] = state['file']
+            states[unit_key(name)] = state
+        return states
+
+    def resolve_generated(self, states, names):
+        """Ask ``systemctl is-enabled`` about generated units (SysV scripts)."""
+        for name in names:
+            state = states[unit_key(name)]
+            if state['file'] != 'generated':
+                continue
+            # One unit per call: systemctl prints the answers of SysV units
+            # before those of native units, so a batch could not be matched.
+            dummy, out, dummy2 = self.run(['is-enabled', '--', name])
+            answer = is_enabled_answer(out)
+            if answer in SYSV_ANSWERS:
+                state['sysv'] = True
+                state['enabled'] = answer
+
+    def journal_of_failed(self, names):
+        try:
+            states = self.show(names)
+        except ServiceSetError:
+            states = dict((unit_key(name), {'active': 'unknown'}) for name in names)
+        failed = [n for n in names if states[unit_key(n)]['active'] not in RUNNING_STATES]
+        return self.journal(failed)
+
+    def journal(self, names):
+        journalctl = self.module.get_bin_path('journalctl')
+        text = ''
+        for name in names:
+            if not journalctl:
+                text += '\n%s is not running (journalctl not found)' % name
+                continue
+            dummy, out, err = self.module.run_command(
+                [journalctl, '-u', name, '-n', str(JOURNAL_LINES), '--no-pager'], environ_update=C_LOCALE)
+            text += '\nlast journal lines of %s:\n%s' % (name, (out or err).rstrip())
+        return text
+
+
+def plan(states, started, stopped, restarted, restart):
+    """What to do, as lists of unit names (as given); ``states`` is keyed by unit_key."""
+    def st(name):
+        return states[unit_key(name)]
+
+    def exists(name):
+        return st(name)['load'] != 'not-found'
+
+    def native(name):
+        return not st(name)['sysv']
+
+    p = {}
+    p['disable'] = [n for n in stopped if exists(n) and st(n)['enabled'] in DISABLE_NEEDED]
+    # `disable --now` stops the native units it disables.
+    p['stop'] = [n for n in stopped if st(n)['active'] in BUSY_STATES
+                 and not (n in p['disable'] and native(n))]
+    p['enable'] = [n for n in started if st(n)['enabled'] in ENABLE_NEEDED]
+    to_start = [n for n in started if st(n)['active'] not in RUNNING_STATES]
+    # `enable --now` starts only the native units it enables.
+    p['start'] = [n for n in to_start if not (n in p['enable'] and native(n))]
+    just_started = set(unit_key(n) for n in to_start)
+    p['restart'] = []
+    if restart:
+        p['restart'] = [n for n in restarted if st(n)['load'] not in ('not-found', 'masked')
+                        and unit_key(n) not in just_started]
+    p['started'] = [n for n in started if n in p['enable'] or n in to_start]
+    p['stopped'] = [n for n in stopped if n in p['disable'] or n in p['stop']]
+    p['skipped'] = unique(
+        [n for n in stopped if not exists(n) and st(n)['active'] not in BUSY_STATES]
+        + [n for n in restarted if st(n)['load'] in ('not-found', 'masked')])
+    return p
+
+
+def expected_states(states, p):
+    """States after the plan, for check mode."""
+    after = dict((name, dict(state)) for name, state in states.items())
+    for name in p['disable']:
+        after[unit_key(name)]['enabled'] = 'disabled'
+    for name in p['stopped']:
+        after[unit_key(name)]['active'] = 'inactive'
+    for name in p['enable']:
+        after[unit_key(name)]['enabled'] = 'enabled'
+    for name in p['started'] + p['restart']:
+        after[unit_key(name)]['active'] = 'active'
+    return after
+
+
+def check_started(states, started, check_mode=False):
+    """Raise ServiceSetError for units of O(started) that cannot be started.
+
+    In check mode, units that are not found only give a warning text (returned),
+    because the task that would install them did not run either.
+    """
+    def st(name):
+        return states[unit_key(name)]
+
+    problems = []
+    missing = [n for n in started if st(n)['load'] == 'not-found']
+    missing_text = ''
+    if missing:
+        missing_text = ('unit%s not found: %s (is the package that provides %s installed?)'
+                        % ('s' if len(missing) > 1 else '', ', '.join(missing),
+                           'them' if len(missing) > 1 else 'it'))
+        if not check_mode:
+            problems.append(missing_text)
+    masked = [n for n in started if st(n)['load'] == 'masked' or st(n)['file'].startswith('masked')]
+    if masked:
+        problems.append('masked, cannot be started: %s (unmask them first)' % ', '.join(masked))
+    broken = [n for n in started if n not in missing and n not in masked and st(n)['load'] != 'loaded']
+    if broken:
+        problems.append('cannot be loaded: %s (see systemctl status %s)'
+                        % (', '.join('%s (LoadState=%s)' % (n, st(n)['load']) for n in broken),
+                           ' '.join(broken)))
+    if problems:
+        raise ServiceSetError('started: ' + '; '.join(problems))
+    if missing_text:
+        return ('started: %s; check mode goes on as if an earlier task installed %s'
+                % (missing_text, 'them' if len(missing) > 1 else 'it'))
+    return None
+
+
+def summary(p, check_mode):
+    parts = []
+    for key in ('started', 'stopped', 'restarted'):
+        names = p['restart'] if key == 'restarted' else p[key]
+        if names:
+            parts.append('%s: %s' % (key, ', '.join(names)))
+    if p['skipped']:
+        parts.append('skipped (not found or masked): %s' % ', '.join(p['skipped']))
+    if not (p['started'] or p['stopped'] or p['restart']):
+        parts.insert(0, 'all units already in the wanted state')
+    text = '; '.join(parts)
+    if check_mode and (p['started'] or p['stopped'] or p['restart']):
+        text = 'would change (check mode): ' + text
+    return text
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            started=dict(type='list', elements='str', default=[]),
+            stopped=dict(type='list', elements='str', default=[]),
+            restarted=dict(type='list', elements='str', default=[]),
+            restart=dict(type='bool', default=False),
+            daemon_reload=dict(type='bool', default=False),
+        ),
+        supports_check_mode=True,
+    )
+    result = dict(changed=False, started=[], stopped=[], restarted=[], skipped_units=[], states={})
+
+    started = unique(module.params['started'])
+    stopped = unique(module.params['stopped'])
+    restarted = unique(module.params['restarted'])
+    try:
+        for name in started + stopped + restarted:
+            check_unit_name(name)
+    except ValueError as exc:
+        module.fail_json(msg=to_native(exc), **result)
+    stopped_keys = dict((unit_key(n), n) for n in stopped)
+    for label, names in (('started', started), ('restarted', restarted)):
+        both = [n for n in names if unit_key(n) in stopped_keys]
+        if both:
+            module.fail_json(msg='units in both %s and stopped: %s' % (label, ', '.join(both)), **result)
+
+    if not os.path.isdir(SYSTEMD_RUNTIME_DIR):
+        module.fail_json(msg='service_set needs systemd (PID 1 is %s)' % pid1_name(), **result)
+
+    systemctl = Systemctl(module)
+    if module.params['daemon_reload'] and not module.check_mode:
+        systemctl.must(['daemon-reload'], result)
+
+    names = unique(started + stopped + restarted)
+    if not names:
+        result['msg'] = 'no units given'
+        module.exit_json(**result)
+
+    try:
+        before = systemctl.show(names)
+        systemctl.resolve_generated(before, unique(started + stopped))
+        warning = check_started(before, started, module.check_mode)
+    except ServiceSetError as exc:
+        module.fail_json(msg=to_native(exc), **result)
+
+    if warning:
+        module.warn(warning)
+    p = plan(before, started, stopped, restarted, module.params['restart'])
+    result.update(started=p['started'], stopped=p['stopped'], restarted=p['restart'], skipped_units=p['skipped'])
+    result['changed'] = bool(p['started'] or p['stopped'] or p['restart'])
+
+    if result['changed'] and not module.check_mode:
+        if p['disable']:
+            systemctl.must(['disable', '--now', '--'] + p['disable'], result)
+        if p['stop']:
+            systemctl.must(['stop', '--'] + p['stop'], result)
+        if p['enable']:
+            systemctl.must(['enable', '--now', '--'] + p['enable'], result, journal_units=p['enable'])
+        if p['start']:
+            systemctl.must(['start', '--'] + p['start'], result, journal_units=p['start'])
+        if p['restart']:
+            systemctl.must(['restart', '--'] + p['restart'], result, journal_units=p['restart'])
+        try:
+            after = systemctl.show(names)
+            systemctl.resolve_generated(after, unique(started + stopped))
+        except ServiceSetError as exc:
+            module.fail_json(msg=to_native(exc), **result)
+    elif result['changed']:
+        after = expected_states(before, p)
+    else:
+        after = before
+
+    result['states'] = {}
+    for name in names:
+        state = after[unit_key(name)]
+        result['states'][name] = dict(active=state['active'], enabled=state['enabled'], load=state['load'])
+    result['msg'] = summary(p, module.check_mode)
+    if module._diff:
+        restarted_now = set(unit_key(n) for n in p['restart'])
+        lines_before = []
+        lines_after = []
+        for name in names:
+            key = unit_key(name)
+            lines_before.append('%s: %s\n' % (name, describe(before[key])))
+            note = ' (restarted)' if key in restarted_now else ''
+            lines_after.append('%s: %s%s\n' % (name, describe(after[key]), note))
+        result['diff'] = dict(before=''.join(lines_before), after=''.join(lines_after))
+
+    if not module.check_mode:
+        dead = [n for n in started
+                if after[unit_key(n)]['active'] == 'failed' or after[unit_key(n)]['sub'] == 'auto-restart']
+        if dead:
+            result['msg'] = 'started, but not running: %s%s' % (', '.join(dead), systemctl.journal(dead))
+            module.fail_json(**result)
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()
