@@ -565,7 +565,18 @@ def _validate_proxy(c, ctx):
                    'empty on %s' % ctx['release'])
 
     sources = c.items('console_proxy_allowed_sources', check_source)
+    _iptables_ipv4_only(c, ctx, 'console_proxy_allowed_sources', sources)
     ctx.update(hosts=hosts, ports=ports, cert=cert, key=key, ssl_only=ssl_only, sources=sources)
+
+
+def _iptables_ipv4_only(c, ctx, var, sources):
+    """The iptables backend manages IPv4 rules only: refuse IPv6 sources there."""
+    if ctx['backend'] != 'iptables':
+        return
+    for source in sources or []:
+        if ':' in source and source != '::/0':
+            c.fail(var, '%r is IPv6, but the iptables backend manages IPv4 rules only' % (source,),
+                   'IPv4 addresses or CIDRs, or novaops_firewall_backend firewalld')
 
 
 def _validate_compute(c, ctx):
@@ -615,6 +626,7 @@ def _validate_compute(c, ctx):
             proxies = c.items('compute_console_proxy_addresses', check_source)
     else:
         proxies = c.items('compute_console_proxy_addresses', check_source, non_empty=True)
+        _iptables_ipv4_only(c, ctx, 'compute_console_proxy_addresses', proxies)
 
     if mgmt:
         listen = listen or mgmt

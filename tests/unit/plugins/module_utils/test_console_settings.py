@@ -421,6 +421,19 @@ def test_sources_are_kept_as_given_and_split_by_family():
         '-A INPUT -s 2001:db8::/32 -m state --state NEW -m tcp -p tcp --dport 6080 -j ACCEPT']
 
 
+def test_iptables_backend_refuses_ipv6_sources_naming_the_variable():
+    found = problems({'role': 'console_proxy', 'distro': 'debian', 'novaops_release': 'zed',
+                      'novaops_console_types': ['novnc'], 'novaops_firewall_backend': 'iptables',
+                      'console_proxy_allowed_sources': ['203.0.113.0/24', '2001:db8::/32']})
+    assert found == ["console_proxy_allowed_sources: '2001:db8::/32' is IPv6, but the iptables backend manages "
+                     "IPv4 rules only (expected IPv4 addresses or CIDRs, or novaops_firewall_backend firewalld)"]
+    found = problems(compute_settings(novaops_firewall_backend='iptables',
+                                      compute_console_proxy_addresses=['2001:db8::1']))
+    assert found[0].startswith("compute_console_proxy_addresses: '2001:db8::1' is IPv6")
+    plan = compute_plan(novaops_firewall_backend='firewalld', compute_console_proxy_addresses=['2001:db8::1'])
+    assert plan['firewall']['rules'][0]['sources'] == ['2001:db8::1']
+
+
 def test_empty_allowed_sources_opens_nothing_and_backend_none_manages_nothing():
     plan = proxy_plan(console_proxy_allowed_sources=[])
     assert plan['firewall']['rules'] == [] and plan['iptables_lines'] == []
