@@ -100,17 +100,17 @@ def test_proxy_reaches_the_vnc_console(lab, console_domain):
 
 
 def test_proxy_reaches_the_serial_console(lab, console_domain):
-    state, _ = tcp_probe(lab["proxy1"], console_domain["serial_host"], console_domain["serial_port"])
+    state = tcp_probe(lab["proxy1"], console_domain["serial_host"], console_domain["serial_port"])[0]
     assert state == "ok"
 
 
 def test_other_compute_is_refused_vnc(lab, console_domain):
-    state, _ = tcp_probe(lab["compute2"], console_domain["address"], console_domain["vnc_port"], read=12)
+    state = tcp_probe(lab["compute2"], console_domain["address"], console_domain["vnc_port"], read=12)[0]
     assert state == "refused"
 
 
 def test_other_compute_is_refused_serial(lab, console_domain):
-    state, _ = tcp_probe(lab["compute2"], console_domain["serial_host"], console_domain["serial_port"])
+    state = tcp_probe(lab["compute2"], console_domain["serial_host"], console_domain["serial_port"])[0]
     assert state == "refused"
 
 
@@ -124,5 +124,5 @@ def test_check_mode_on_the_converged_lab_changes_nothing():
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     recap = re.findall(r"^(\S+)\s+: ok=\d+\s+changed=(\d+)", result.stdout, re.M)
-    assert sorted(host for host, _ in recap) == ["compute1", "compute2", "proxy1"]
-    assert all(changed == "0" for _, changed in recap), result.stdout[-3000:]
+    assert sorted(entry[0] for entry in recap) == ["compute1", "compute2", "proxy1"]
+    assert all(entry[1] == "0" for entry in recap), result.stdout[-3000:]
