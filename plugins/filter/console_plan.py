@@ -96,7 +96,6 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.novaops.console_migration.plugins.module_utils import nova_releases
 from ansible_collections.novaops.console_migration.plugins.module_utils.console_settings import (
     SettingsError, console_plan as _console_plan)
 
@@ -110,19 +109,10 @@ def console_plan(settings):
         raise AnsibleFilterError(str(err))
 
 
-def release_from_version(version):
-    """Release name (``zed``) of an installed nova package version (``2:26.2.2-1~deb12u1``)."""
-    try:
-        return nova_releases.release_from_version(version)
-    except ValueError as err:
-        raise AnsibleFilterError('release_from_version: %s' % err)
-
-
 class FilterModule(object):
     """novaops.console_migration console filters."""
 
     def filters(self):
         return {
             'console_plan': console_plan,
-            'release_from_version': release_from_version,
         }

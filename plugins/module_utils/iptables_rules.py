@@ -234,8 +234,13 @@ class Rule:
     @classmethod
     def reject(cls, protocol, port):
         # type: (str, Tuple[int, int]) -> Rule
-        """Refuse ``port`` to everybody not accepted before (tcp-reset / port unreachable)."""
-        return cls(protocol=protocol, dport=tuple(port), target='REJECT', reject_with=REJECT_WITH[protocol])
+        """Refuse NEW connections to ``port`` from everybody not accepted before.
+
+        Only NEW: packets of connections an ACCEPT let in (which match only
+        their first packet) must not be reset afterwards.
+        """
+        return cls(protocol=protocol, dport=tuple(port), states=frozenset(['NEW']), target='REJECT',
+                   reject_with=REJECT_WITH[protocol])
 
     @classmethod
     def parse(cls, line):

@@ -113,7 +113,7 @@ options:
     description:
       - For a rule with O(rules[].sources), also add a rule that rejects the port for every other source, after all
         ACCEPT rules, so that other sources are refused even when the policy of C(INPUT) is C(ACCEPT), for example
-        C(-A INPUT -p tcp -m tcp --dport 5900:5999 -j REJECT --reject-with tcp-reset) (UDP ports are rejected with
+        C(-A INPUT -m state --state NEW -m tcp -p tcp --dport 5900:5999 -j REJECT --reject-with tcp-reset) (UDP ports are rejected with
         C(icmp-port-unreachable)).
     type: bool
     default: true

@@ -126,3 +126,37 @@ def test_check_mode_on_the_converged_lab_changes_nothing():
     recap = re.findall(r"^(\S+)\s+: ok=\d+\s+changed=(\d+)", result.stdout, re.M)
     assert sorted(entry[0] for entry in recap) == ["compute1", "compute2", "proxy1"]
     assert all(entry[1] == "0" for entry in recap), result.stdout[-3000:]
+
+
+def run_site(*args):
+    playbook = os.path.join(os.environ["MOLECULE_SCENARIO_DIRECTORY"], "converge.yml")
+    return subprocess.run(
+        ["ansible-playbook", "-i", os.environ["MOLECULE_INVENTORY_FILE"], playbook, *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    "bad, variable",
+    [
+        ('{"compute_console_novncproxy_base_url": "htp://proxy1:6080/vnc_auto.html"}', "compute_console_novncproxy_base_url"),
+        ('{"compute_console_management_address": "10.0.0.300"}', "compute_console_management_address"),
+        ('{"console_proxy_allowed_sources": ["10.0.0.1/8"]}', "console_proxy_allowed_sources"),
+        ('{"console_proxy_novnc_port": 70000}', "console_proxy_novnc_port"),
+        ('{"compute_console_serial_port_range": "20000:10000"}', "compute_console_serial_port_range"),
+        ('{"novaops_release": "bananas"}', "novaops_release"),
+        ('{"novaops_console_types": ["novnc", "telnet"]}', "novaops_console_types"),
+        ('{"novaops_console_types": ["novnc", "spice"]}', "novaops_console_types"),
+    ],
+)
+def test_bad_input_fails_before_any_host_changes(lab, bad, variable):
+    before = {name: lab[name].file("/etc/nova/nova.conf").content_string for name in lab}
+    result = run_site("-e", bad)
+    assert result.returncode != 0
+    assert variable + ":" in result.stdout + result.stderr
+    assert "PLAY [Console proxies]" not in result.stdout
+    assert not re.search(r"changed=[1-9]", result.stdout)
+    after = {name: lab[name].file("/etc/nova/nova.conf").content_string for name in lab}
+    assert after == before

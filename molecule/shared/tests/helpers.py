@@ -30,7 +30,7 @@ def tcp_probe(host, address, port, read=0, timeout=5):
             print(json.dumps(["error", str(e)]))
         """
     )
-    out = host.check_output("python3 -c %s %s %s %s %s", script, address, port, read, timeout)
+    out = host.check_output("python3 -c %s %s %s %s %s", script, str(address), str(port), str(read), str(timeout))
     return tuple(json.loads(out))
 
 
@@ -45,4 +45,4 @@ def http_get(host, url, timeout=10):
             print(json.dumps([0, repr(e)]))
         """
     )
-    return tuple(json.loads(host.check_output("python3 -c %s %s %s", script, url, timeout)))
+    return tuple(json.loads(host.check_output("python3 -c %s %s %s", script, str(url), str(timeout))))

@@ -17,6 +17,7 @@ import yaml
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.novaops.console_migration.plugins.filter import console_plan as plugin
+from ansible_collections.novaops.console_migration.plugins.filter import release_from_version as release_plugin
 from ansible_collections.novaops.console_migration.plugins.module_utils import console_settings as cs
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
@@ -32,7 +33,8 @@ def load_yaml(path):
 def test_filters_are_registered():
     filters = plugin.FilterModule().filters()
     assert filters['console_plan'] is plugin.console_plan
-    assert filters['release_from_version'] is plugin.release_from_version
+    assert 'release_from_version' not in filters
+    assert release_plugin.FilterModule().filters() == {'release_from_version': release_plugin.release_from_version}
 
 
 def test_console_plan_filter_returns_the_module_utils_plan():
@@ -71,18 +73,20 @@ def test_console_plan_filter_rejects_a_non_dict():
     ('2011.3-0ubuntu6', 'diablo'),
 ])
 def test_release_from_version_filter(version, release):
-    assert plugin.release_from_version(version) == release
+    assert release_plugin.release_from_version(version) == release
 
 
 def test_release_from_version_filter_error():
     with pytest.raises(AnsibleFilterError) as err:
-        plugin.release_from_version('banana')
+        release_plugin.release_from_version('banana')
     assert err.value.message.startswith("release_from_version: cannot map nova package version 'banana'")
 
 
 def test_documentation_parses_and_names_the_filter():
     for name in ('DOCUMENTATION', 'EXAMPLES', 'RETURN'):
         assert yaml.safe_load(getattr(plugin, name))
+        assert yaml.safe_load(getattr(release_plugin, name))
+    assert yaml.safe_load(release_plugin.DOCUMENTATION)['name'] == 'release_from_version'
     doc = yaml.safe_load(plugin.DOCUMENTATION)
     assert doc['name'] == 'console_plan'
     assert doc['positional'] == '_input'

@@ -92,12 +92,12 @@ def test_source_forms():
 
 def test_reject_rules():
     rule = Rule.reject('tcp', (5900, 5999))
-    assert rule.render() == '-A INPUT -p tcp -m tcp --dport 5900:5999 -j REJECT --reject-with tcp-reset'
-    assert rule == Rule.parse('-A INPUT -p tcp -m tcp --dport 5900:5999 -j REJECT --reject-with tcp-reset')
+    assert rule.render() == '-A INPUT -m state --state NEW -m tcp -p tcp --dport 5900:5999 -j REJECT --reject-with tcp-reset'
+    assert rule == Rule.parse('-A INPUT -m state --state NEW -m tcp -p tcp --dport 5900:5999 -j REJECT --reject-with tcp-reset')
     udp = Rule.reject('udp', (53, 53))
-    assert udp.render() == '-A INPUT -p udp -m udp --dport 53 -j REJECT --reject-with icmp-port-unreachable'
+    assert udp.render() == '-A INPUT -m state --state NEW -m udp -p udp --dport 53 -j REJECT --reject-with icmp-port-unreachable'
     # iptables -S always prints the default reject type
-    assert udp == Rule.parse('-A INPUT -p udp -m udp --dport 53 -j REJECT')
+    assert udp == Rule.parse('-A INPUT -p udp -m state --state NEW -m udp --dport 53 -j REJECT')
     assert rule != Rule.parse('-A INPUT -p tcp -m tcp --dport 5900:5999 -j REJECT')
     assert rule.is_block and not Rule.parse(GUIDE).is_block
     assert Rule.parse('-A INPUT -j DROP').is_block
@@ -291,8 +291,8 @@ def test_build_wanted_orders_accepts_then_rejects():
         ('novnc', '-A INPUT -m state --state NEW -m tcp -p tcp --dport 6080 -j ACCEPT'),
         ('vnc_extra', '-A INPUT -s 10.2.0.5 -m state --state NEW -m tcp -p tcp --dport 5900:5999 -j ACCEPT'),
         ('dns', '-A INPUT -s 10.0.0.0/8 -m state --state NEW -m udp -p udp --dport 53 -j ACCEPT'),
-        ('vnc', '-A INPUT -p tcp -m tcp --dport 5900:5999 -j REJECT --reject-with tcp-reset'),
-        ('dns', '-A INPUT -p udp -m udp --dport 53 -j REJECT --reject-with icmp-port-unreachable'),
+        ('vnc', '-A INPUT -m state --state NEW -m tcp -p tcp --dport 5900:5999 -j REJECT --reject-with tcp-reset'),
+        ('dns', '-A INPUT -m state --state NEW -m udp -p udp --dport 53 -j REJECT --reject-with icmp-port-unreachable'),
     ]
     assert repr(wanted[2]) == "Wanted('novnc', %r)" % GUIDE
 

@@ -463,8 +463,8 @@ def test_renamed_rule_only_updates_its_marker(host, rhel):
 VNC_LAN = '-A INPUT -s 192.168.1.0/24 -m state --state NEW -m tcp -p tcp --dport 5900:5999 -j ACCEPT'
 VNC_HOST = '-A INPUT -s 10.0.0.5 -m state --state NEW -m tcp -p tcp --dport 5900:5999 -j ACCEPT'
 SERIAL_LAN = '-A INPUT -s 192.168.1.0/24 -m state --state NEW -m tcp -p tcp --dport 10000:20000 -j ACCEPT'
-VNC_REJECT = '-A INPUT -p tcp -m tcp --dport 5900:5999 -j REJECT --reject-with tcp-reset'
-SERIAL_REJECT = '-A INPUT -p tcp -m tcp --dport 10000:20000 -j REJECT --reject-with tcp-reset'
+VNC_REJECT = '-A INPUT -m state --state NEW -m tcp -p tcp --dport 5900:5999 -j REJECT --reject-with tcp-reset'
+SERIAL_REJECT = '-A INPUT -m state --state NEW -m tcp -p tcp --dport 10000:20000 -j REJECT --reject-with tcp-reset'
 COMPUTE_RULES = [
     {'name': 'vnc', 'port': '5900:5999', 'sources': ['192.168.1.0/24', '10.0.0.5']},
     {'name': 'serial', 'port': '10000-20000', 'sources': ['192.168.1.0/24']},
@@ -520,7 +520,7 @@ def test_switching_from_any_source_to_sources(host, rhel):
     result = run({'owner': 'console_proxy', 'persist_path': str(rhel),
                   'rules': [{'name': 'novnc', 'port': 6080, 'sources': ['10.1.0.0/16']}]})
     accept = '-A INPUT -s 10.1.0.0/16 -m state --state NEW -m tcp -p tcp --dport 6080 -j ACCEPT'
-    reject = '-A INPUT -p tcp -m tcp --dport 6080 -j REJECT --reject-with tcp-reset'
+    reject = '-A INPUT -m state --state NEW -m tcp -p tcp --dport 6080 -j REJECT --reject-with tcp-reset'
     assert result['rules_removed'] == [NOVNC]
     assert result['rules_added'] == [accept, reject]
     assert host.input[4:6] == [live(accept), live(reject)]
@@ -533,7 +533,7 @@ def test_udp_rules(host, rhel):
         {'name': 'dns', 'port': '53', 'protocol': 'udp', 'sources': ['10.0.0.0/8']}]})
     assert result['rules_added'] == [
         '-A INPUT -s 10.0.0.0/8 -m state --state NEW -m udp -p udp --dport 53 -j ACCEPT',
-        '-A INPUT -p udp -m udp --dport 53 -j REJECT --reject-with icmp-port-unreachable',
+        '-A INPUT -m state --state NEW -m udp -p udp --dport 53 -j REJECT --reject-with icmp-port-unreachable',
     ]
     assert host.input[4] == '-A INPUT -s 10.0.0.0/8 -p udp -m state --state NEW -m udp --dport 53 -j ACCEPT'
     assert run({'owner': 'test', 'persist_path': str(rhel), 'rules': [

@@ -1,0 +1,247 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, novaops maintainers
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+# SPDX-License-Identifier: Apache-2.0
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: multipath_names
+short_description: Name multipath devices by WWID (user_friendly_names) for live migration
+version_added: 1.0.0
+description:
+  - Sets C(user_friendly_names) in the C(defaults) section of C(/etc/multipath.conf), so that multipath devices are
+    named by their WWID (V(false), the default) or C(mpathN) (V(true)).
+  - Live migration of an instance with multipath volumes needs the same device names on the source and destination
+    compute hosts; the RHEL OpenStack guide has both hosts run C(mpathconf --enable --user_friendly_names n) and
+    restart C(multipathd).
+  - Where C(mpathconf) exists (the RHEL family) and O(path) is C(/etc/multipath.conf), the module reads the current
+    setting from the file and runs C(mpathconf --enable --user_friendly_names n) (or V(y)) only when the setting
+    differs or the file is missing. C(mpathconf --enable) also creates the file and removes a blacklist of all devices.
+  - Elsewhere the module edits the file itself. If a top-level C(defaults) section exists, its C(user_friendly_names)
+    line gets the new value in place, or a line is added before its closing brace. Without a C(defaults) section, one
+    is appended. A missing file is created with only that section. Every other line, comment and line ending is kept
+    byte for byte.
+  - Settings of C(user_friendly_names) in C(overrides), C(devices) and C(multipaths) sections take precedence over
+    C(defaults). The module never changes them and warns when they contradict O(user_friendly_names).
+  - The module does not restart C(multipathd); restart it when the module reports a change.
+  - The file is written atomically (temporary file in the same directory, then rename), only if its content changes.
+author: "novaops maintainers (@novaops)"
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+    details:
+      - With C(mpathconf), check mode does not run it and reports the change it would make.
+  diff_mode:
+    support: full
+    details:
+      - The diff contains the full file content before and after. With C(mpathconf) in check mode, the after content
+        is the module's own edit of the file, which may differ in layout from what C(mpathconf) writes.
+  platform:
+    platforms: posix
+options:
+  user_friendly_names:
+    description:
+      - Value of C(user_friendly_names) in the C(defaults) section.
+      - V(false) names the devices by WWID, which live migration needs.
+    type: bool
+    default: false
+  path:
+    description:
+      - Path of the multipath configuration file. The parent directory must exist.
+      - C(mpathconf) is only used for C(/etc/multipath.conf); any other path is edited directly.
+    type: path
+    default: /etc/multipath.conf
+notes:
+  - Files under C(/etc/multipath/conf.d) are not read; a setting there may override the one in O(path).
+  - A file whose braces the module cannot match line by line (a section opened or closed on a line with other tokens,
+    an unclosed section) makes the module fail with the line number instead of guessing.
+seealso:
+  - name: DM Multipath, consistent multipath device names in a cluster
+    description: Red Hat documentation on WWID-based names for devices shared by several hosts.
+    link: https://docs.redhat.com/en/documentation/red_hat_enterprise_linux/7/html/dm_multipath/
+"""
+
+EXAMPLES = r"""
+- name: Name multipath devices by WWID on the compute hosts
+  novaops.console_migration.multipath_names:
+    user_friendly_names: false
+  register: __multipath_names
+
+- name: Restart multipathd when the setting changed
+  ansible.builtin.service:
+    name: multipathd
+    state: restarted
+  when: __multipath_names is changed
+"""
+
+RETURN = r"""
+path:
+  description: Path of the managed file.
+  returned: always
+  type: str
+  sample: /etc/multipath.conf
+method:
+  description: How the setting is applied, V(mpathconf) or V(file) (the module edits the file itself).
+  returned: always
+  type: str
+  sample: file
+before:
+  description:
+    - Value of C(user_friendly_names) in the C(defaults) section before the change, V(yes) or V(no) (C(1) and C(0)
+      are reported as V(yes) and V(no)), another text as written, or null if the file or the setting was missing.
+  returned: always
+  type: str
+  sample: "yes"
+after:
+  description: Value of C(user_friendly_names) in the C(defaults) section after the change (in check mode, the value
+    it would have).
+  returned: always
+  type: str
+  sample: "no"
+msg:
+  description: Short human readable summary.
+  returned: always
+  type: str
+  sample: user_friendly_names set to no in /etc/multipath.conf
+"""
+
+import os
+import tempfile
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.common.text.converters import to_bytes, to_native
+
+from ansible_collections.novaops.console_migration.plugins.module_utils.multipath_conf import (
+    MultipathConf,
+    MultipathConfError,
+    minimal_config,
+    yes_no,
+)
+
+MPATHCONF_PATH = '/etc/multipath.conf'
+
+
+def read_file(module, path):
+    """Content of ``path`` as text, or None if it does not exist."""
+    b_path = to_bytes(path, errors='surrogate_or_strict')
+    if not os.path.exists(b_path):
+        return None
+    if not os.path.isfile(b_path):
+        module.fail_json(msg='%s exists but is not a regular file' % path)
+    try:
+        with open(b_path, 'rb') as handle:
+            return handle.read().decode('utf-8', 'surrogateescape')
+    except (IOError, OSError) as exc:
+        module.fail_json(msg='Cannot read %s: %s' % (path, to_native(exc)))
+
+
+def parse(module, path, text):
+    try:
+        return MultipathConf.parse(text or '')
+    except MultipathConfError as exc:
+        module.fail_json(msg='Cannot parse %s: %s' % (path, to_native(exc)))
+
+
+def edit(conf, flag, text):
+    """The content after setting ``flag`` (``text`` None: no file yet)."""
+    if text is None:
+        return minimal_config(flag)
+    conf.set_user_friendly_names(flag)
+    return conf.render()
+
+
+def write_file(module, dest, text):
+    """Write ``text`` to ``dest`` atomically; fail without touching ``dest``."""
+    directory, name = os.path.split(dest)
+    if not os.path.isdir(directory):
+        module.fail_json(msg='Cannot create %s: directory %s does not exist' % (dest, directory))
+    fd, tmp = tempfile.mkstemp(prefix='.%s.' % name, suffix='.tmp', dir=directory)
+    try:
+        with os.fdopen(fd, 'wb') as handle:
+            handle.write(text.encode('utf-8', 'surrogateescape'))
+            handle.flush()
+            os.fsync(handle.fileno())
+        module.atomic_move(tmp, dest)
+    except Exception as exc:  # pylint: disable=broad-except
+        module.fail_json(msg='Failed to write %s: %s' % (dest, to_native(exc)))
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def warn_overrides(module, path, conf, want):
+    for section, value, lineno in conf.other_settings():
+        if value != want:
+            module.warn('%s line %d: user_friendly_names %s in section %s takes precedence over the defaults '
+                        'section for the devices it covers; it is not changed' % (path, lineno, value, section))
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            user_friendly_names=dict(type='bool', default=False),
+            path=dict(type='path', default=MPATHCONF_PATH),
+        ),
+        supports_check_mode=True,
+    )
+    flag = module.params['user_friendly_names']
+    want = yes_no(flag)
+    path = module.params['path']
+    dest = os.path.realpath(path)
+
+    mpathconf = None
+    if os.path.normpath(path) == MPATHCONF_PATH:
+        mpathconf = module.get_bin_path('mpathconf')
+    method = 'mpathconf' if mpathconf else 'file'
+
+    before_text = read_file(module, dest)
+    conf = parse(module, path, before_text)
+    before = conf.user_friendly_names() if before_text is not None else None
+    result = dict(changed=False, path=path, method=method, before=before, after=before)
+
+    if mpathconf:
+        changed = before_text is None or before != want
+        after_text = before_text
+        if changed and module.check_mode:
+            after_text = edit(conf, flag, before_text)
+        elif changed:
+            argv = [mpathconf, '--enable', '--user_friendly_names', 'y' if flag else 'n']
+            rc, out, err = module.run_command(argv)
+            if rc != 0:
+                module.fail_json(msg='%s failed with rc %d: %s' % (' '.join(argv), rc, (err or out).strip()),
+                                 rc=rc, stdout=out, stderr=err, cmd=argv, **result)
+            after_text = read_file(module, dest)
+            result['after'] = parse(module, path, after_text).user_friendly_names() if after_text is not None else None
+            if result['after'] != want:
+                module.fail_json(msg='%s ran, but user_friendly_names in the defaults section of %s is %s, not %s'
+                                 % (' '.join(argv), path, result['after'], want), cmd=argv, **result)
+        result['after'] = want
+        final = parse(module, path, after_text) if after_text is not None else conf
+    else:
+        after_text = edit(conf, flag, before_text)
+        changed = after_text != before_text
+        if changed and not module.check_mode:
+            write_file(module, dest, after_text)
+        result['after'] = want
+        final = parse(module, path, after_text)
+
+    warn_overrides(module, path, final, want)
+    result['changed'] = changed
+    if changed:
+        result['msg'] = 'user_friendly_names %s to %s in %s' % (
+            'would be set' if module.check_mode else 'set', want, path)
+    else:
+        result['msg'] = 'user_friendly_names is already %s in %s' % (want, path)
+    if module._diff:
+        result['diff'] = dict(before=before_text or '', after=after_text or '',
+                              before_header=path, after_header=path)
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()
