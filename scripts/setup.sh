@@ -72,4 +72,4 @@ link_collection() {
 install_apt_packages
 make_venv
 link_collection
-log "ready: $VENV ($("$VENV/bin/ansible" --version | head -n1))"
+log "ready: $VENV ($("$VENV/bin/ansible" --version 2>/dev/null | sed -n 1p))"

@@ -12,25 +12,24 @@ short_description: Choose the UID and GID of each account that every compute hos
 version_added: 1.0.0
 author: "novaops maintainers (@novaops)"
 description:
-  - Takes the results of M(novaops.console_migration.account_ids) with O(novaops.console_migration.account_ids#module:mode=report)
-    from every host of a play and returns, for each account, the id that all hosts should give it.
+  - Takes the results of M(novaops.console_migration.account_ids) run with C(mode=report) on every host of a play
+    and returns, for each account, the id that all hosts should give it.
   - 'For each account, in this order: the explicit id, if given; else the id that most hosts already use for the
     account and that is free on every host (on a tie, the lowest such id); else the lowest id from O(start) up that is
     free on every host.'
   - An id is free on a host when no other account of the same kind holds it there (the account itself may).
     Two accounts of the same kind never get the same id; explicit ids are reserved first.
-  - Raises an error listing every problem, one per line, each starting with the account key or the host, for
+  - 'Raises an error listing every problem, one per line, each starting with the account key or the host, for
     example C(user/nova: uid 64060 is used by user swift on compute2). An explicit id taken on any host is such a
-    problem; so is a host whose report is missing, failed, skipped or malformed.
+    problem; so is a host whose report is missing, failed, skipped or malformed.'
   - Runs on the controller only.
 positional: _input, explicit
 options:
   _input:
     description:
       - Host name -> the registered result of M(novaops.console_migration.account_ids) in mode V(report) on that host.
-        Its RV(novaops.console_migration.account_ids#module:accounts), RV(novaops.console_migration.account_ids#module:used_uids)
-        and RV(novaops.console_migration.account_ids#module:used_gids) are used, and RV(novaops.console_migration.account_ids#module:users)
-        and RV(novaops.console_migration.account_ids#module:groups) to name the accounts holding an id.
+        Its C(accounts), C(used_uids) and C(used_gids) are used, and C(users) and C(groups) (when present) to name
+        the accounts holding an id.
     type: dict
     required: true
   explicit:

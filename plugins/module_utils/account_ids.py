@@ -230,15 +230,16 @@ def report(accounts, host):
 def refusals(rows):
     """Reasons not to change anything, one line each (empty list: go ahead).
 
-    Only accounts with a target count: a target held by another account, a
-    missing account.
+    Only accounts with a target count: a missing account, or a target held by
+    another account when the account has to move to it (an account that
+    already has its target is left alone even if another one shares the id).
     """
     problems = []
     for row in rows:
         if row['target'] is None:
             continue
         what = label(row['kind'], row['name'])
-        if row['conflict'] is not None:
+        if row['conflict'] is not None and row['mismatch']:
             problems.append('%s: target %s %d belongs to %s %s on this host'
                             % (what, ID_WORD[row['kind']], row['target'], row['kind'], row['conflict']))
         if not row['exists']:
@@ -314,7 +315,7 @@ class _HostView(object):
                 number = _as_id(row.get('id')) if row.get('exists', True) else None
                 self.accounts[key_of(kind, name)] = number
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            problems.append('%s: the report is malformed (%s: %r)' % (host, type(exc).__name__, exc))
+            problems.append('%s: the report is malformed (%s: %s)' % (host, type(exc).__name__, exc))
             return
         self.ok = True
 

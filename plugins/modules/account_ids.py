@@ -23,10 +23,10 @@ description:
     the groups are changed with C(groupmod -g), then the users with C(usermod -u), every file, directory and symbolic
     link under O(paths) whose owner or group is the old id of a changed account gets the new id, and the stopped units
     are started again (sockets first).'
-  - 'The module refuses to change anything, with an error naming every problem, when: a target id belongs to another
-    account of the same kind on the host; an account with a target does not exist; domains are running and
+  - 'The module refuses to change anything, with an error naming every problem, when: an account with a target does not
+    exist; a target id belongs to another account of the same kind on the host; domains are running and
     O(force=false); processes of a changed account are still running after O(services) were stopped (the units are
-    started again). These checks run only when a change is needed.'
+    started again). Apart from missing accounts, these checks run only when a change is needed.'
   - 'Running domains are looked for in two ways: C(virsh -c qemu:///system list --name --state-running), when C(virsh)
     is installed (this may start C(libvirtd) through its socket), and C(/proc): any C(qemu-system-*) or C(qemu-kvm)
     process whose real user is one of the users of O(accounts) or whose real group is one of its groups.'
@@ -112,8 +112,9 @@ options:
     default: align
 notes:
   - Requires root privileges, C(getent), C(groupmod) and C(usermod), and C(systemctl) unless O(services=[]).
-  - Changing the owner of a file clears its set-user-ID and set-group-ID bits and its file capabilities; the module
-    sets the mode bits again, not the capabilities. POSIX ACL entries naming the old ids are not changed.
+  - Changing the owner of a file clears its set-user-ID and set-group-ID bits and its file capabilities. The module
+    sets the mode bits of the files under O(paths) again (also of those that C(usermod) re-owned in the user's home
+    directory), not the capabilities. POSIX ACL entries naming the old ids are not changed.
   - Files outside O(paths) (for example in C(/tmp) or in images elsewhere) keep the old ids.
   - Only ids listed by C(getent) count as taken; with NSS sources that do not enumerate (C(sssd) without
     C(enumerate)), C(usermod) and C(groupmod) still refuse ids that are in use.
@@ -402,6 +403,7 @@ class Reowner(object):
         self.sample = []
         self.errors = []
         self.other_mounts = []
+        self.setid = {}  # path -> (dev, ino, mode) of matched files with set-user-ID or set-group-ID
         self._dirs = set()
         self._linked = set()
 
@@ -419,12 +421,14 @@ class Reowner(object):
             if inode in self._linked:
                 return
             self._linked.add(inode)
+        mode = stat.S_IMODE(st.st_mode)
+        if not stat.S_ISLNK(st.st_mode) and mode & (stat.S_ISUID | stat.S_ISGID):
+            self.setid[path] = (st.st_dev, st.st_ino, mode)
         if not self.dry_run:
             try:
                 os.lchown(path, new_uid, new_gid)
                 # chown(2) clears set-user-ID and set-group-ID: put them back.
-                mode = stat.S_IMODE(st.st_mode)
-                if not stat.S_ISLNK(st.st_mode) and mode & (stat.S_ISUID | stat.S_ISGID):
+                if path in self.setid:
                     os.chmod(path, mode)
             except OSError as exc:
                 self.error(path, exc)
@@ -481,6 +485,20 @@ class Reowner(object):
                 if st is not None:
                     self.handle(path, st)
 
+    def restore_modes(self, setid):
+        """Put back the modes of ``setid`` (from a walk before the changes) where they were lost.
+
+        ``usermod -u`` re-owns the files of the user in its home directory and so clears their
+        set-user-ID and set-group-ID bits before the walk sees them.
+        """
+        for path, (device, inode, mode) in sorted(setid.items()):
+            try:
+                st = os.lstat(path)
+                if (st.st_dev, st.st_ino) == (device, inode) and stat.S_IMODE(st.st_mode) != mode:
+                    os.chmod(path, mode)
+            except OSError as exc:
+                self.error(path, exc)
+
     def result(self):
         return {'count': self.count, 'sample': list(self.sample)}
 
@@ -526,6 +544,12 @@ def start_units(host, systemctl, units):
 
 
 # -- main -------------------------------------------------------------------
+
+def warn_other_mounts(module, reowner):
+    if reowner.other_mounts:
+        module.warn('not walked, on another file system (list them in paths to re-own their files too): %s'
+                    % ', '.join(reowner.other_mounts[:SAMPLE_SIZE]))
+
 
 def describe_changes(changes):
     return '; '.join('%s: %d -> %d' % (label(kind, name), old, new) for kind, name, old, new in changes)
@@ -589,13 +613,12 @@ def main():
         mismatches = describe_changes(changes)
         result['msg'] = 'report only; ' + ('mismatches: ' + mismatches if mismatches else 'no mismatch')
         module.exit_json(**result)
-    if not changes:
-        result['msg'] = 'all accounts with a target already have it'
-        module.exit_json(**result)
-
     problems = refusals(rows)
     if problems:
         module.fail_json(msg='nothing changed: ' + '; '.join(problems), **result)
+    if not changes:
+        result['msg'] = 'all accounts with a target already have it'
+        module.exit_json(**result)
     warnings = []
     result['domains'] = running_domains(host, rows, warnings)
     for warning in warnings:
@@ -614,6 +637,12 @@ def main():
             module.fail_json(msg='nothing changed: systemctl not found, the services cannot be stopped '
                                  '(set services: [] to change the ids without stopping services)', **result)
     uid_map, gid_map = id_maps(changes)
+    tools = {}
+    for kind in set(change[0] for change in changes):
+        tools[kind] = module.get_bin_path(CHANGE_TOOL[kind][0])
+        if not tools[kind]:
+            module.fail_json(msg='nothing changed: %s not found (install the passwd/shadow-utils package)'
+                                 % CHANGE_TOOL[kind][0], **result)
 
     if module.check_mode:
         try:
@@ -625,6 +654,7 @@ def main():
             reowner.walk(path)
         for error in reowner.errors[:SAMPLE_SIZE]:
             module.warn('cannot read %s' % error)
+        warn_other_mounts(module, reowner)
         for row in rows:
             if row['mismatch']:
                 row['after'] = row['target']
@@ -644,16 +674,20 @@ def main():
 
     done = []
     failure = None
+    # Modes of set-user-ID/set-group-ID files, restored at the end (see Reowner.restore_modes).
+    before_walk = Reowner(uid_map, gid_map, dry_run=True)
     busy = busy_processes(uid_map, gid_map)
     if busy:
         failure = ('processes still run with the old ids after stopping %s: %s (stop them first)'
                    % (', '.join(stopped) or 'no service', ', '.join(busy)))
     else:
+        for path in params['paths']:
+            before_walk.walk(path)
+        warn_other_mounts(module, before_walk)
         for change in changes:
             kind, name, dummy, new = change
-            tool, flag = CHANGE_TOOL[kind]
             try:
-                host.must([module.get_bin_path(tool, required=True), flag, str(new), name])
+                host.must([tools[kind], CHANGE_TOOL[kind][1], str(new), name])
             except StepError as exc:
                 failure = to_native(exc)
                 break
@@ -663,6 +697,7 @@ def main():
     if done:
         for path in params['paths']:
             reowner.walk(path)
+        reowner.restore_modes(before_walk.setid)
     result['files_reowned'] = reowner.result()
     start_errors = start_units(host, systemctl, stopped)
 

@@ -220,17 +220,16 @@ def main():
             if result['after'] != want:
                 module.fail_json(msg='%s ran, but user_friendly_names in the defaults section of %s is %s, not %s'
                                  % (' '.join(argv), path, result['after'], want), cmd=argv, **result)
-        result['after'] = want
-        final = parse(module, path, after_text) if after_text is not None else conf
     else:
         after_text = edit(conf, flag, before_text)
         changed = after_text != before_text
         if changed and not module.check_mode:
             write_file(module, dest, after_text)
-        result['after'] = want
-        final = parse(module, path, after_text)
+    result['after'] = want
 
-    warn_overrides(module, path, final, want)
+    # Line numbers of the file as it is on disk after the task.
+    on_disk = after_text if changed and not module.check_mode else before_text
+    warn_overrides(module, path, parse(module, path, on_disk), want)
     result['changed'] = changed
     if changed:
         result['msg'] = 'user_friendly_names %s to %s in %s' % (

@@ -2,6 +2,9 @@
 
 import configparser
 import json
+import os
+import re
+import subprocess
 import textwrap
 
 
@@ -46,3 +49,19 @@ def http_get(host, url, timeout=10):
         """
     )
     return tuple(json.loads(host.check_output("python3 -c %s %s %s", script, str(url), str(timeout))))
+
+
+def run_playbook(playbook, *args):
+    """ansible-playbook against the scenario's lab, without colour, not raising on failure."""
+    return subprocess.run(
+        ["ansible-playbook", "-i", os.environ["MOLECULE_INVENTORY_FILE"], playbook, *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0"),
+    )
+
+
+def recap(stdout):
+    """{host: changed count} from a PLAY RECAP."""
+    return {host: int(changed) for host, changed in re.findall(r"^(\S+)\s+: ok=\d+\s+changed=(\d+)", stdout, re.M)}

@@ -1,0 +1,103 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, novaops maintainers
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+# SPDX-License-Identifier: Apache-2.0
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+name: migration_plan
+short_description: Validate the live migration variables and compute what the role applies
+version_added: 1.0.0
+author: "novaops maintainers (@novaops)"
+description:
+  - Takes a dictionary whose keys are the public variable names of the live migration role, plus the internal key
+    C(distro), checks every value and returns the plan the role applies on one compute host for that distribution
+    family and OpenStack release.
+  - >-
+    All problems are reported at once, one line each, starting with the variable name and ending with the expected
+    form, for example: live_migration_peers: '192.0.2.300' is not an IP address (expected a list of the other compute
+    hosts' migration IP addresses, e.g. ['192.168.2.12'])
+  - The SASL password is checked but never shown in a message and never copied into the plan.
+  - Runs on the controller only. Missing keys take the role's documented defaults.
+positional: _input
+options:
+  _input:
+    description:
+      - The settings. C(distro) (V(debian), V(ubuntu) or V(redhat)), C(novaops_release) (a release name, a series
+        such as V(2023.1), an early date version or an installed nova package version; V(auto) is refused) and
+        C(novaops_firewall_backend) (V(auto), V(iptables), V(firewalld), V(none)).
+      - C(live_migration_transport) V(tls) (default), V(tcp) or V(ssh); C(live_migration_tcp_auth) V(sasl) (default)
+        or V(none), which is refused unless C(live_migration_allow_tcp_auth_none) is true;
+        C(live_migration_sasl_username) (default V(migration)) and C(live_migration_sasl_password) (required for
+        tcp with sasl).
+      - C(live_migration_address) (required, this host's migration IP address), C(live_migration_peers) (the other
+        compute hosts' migration IP addresses; empty opens no port), C(live_migration_libvirt_tcp_port) (V(16509)),
+        C(live_migration_libvirt_tls_port) (V(16514)), C(live_migration_port_min) and C(live_migration_port_max)
+        (the QEMU migration ports, V(49152) and V(49215)).
+      - C(live_migration_bandwidth) (MiB/s, V(0) leaves it unset), C(live_migration_permit_post_copy) and
+        C(live_migration_permit_auto_converge) (true, false or null to leave unset; from newton on).
+      - C(live_migration_tls_files) (a dict with C(ca_cert), C(server_cert), C(server_key), C(client_cert) and
+        C(client_key) as absolute controller paths, all five or none), C(live_migration_align_ids) with
+        C(live_migration_nova_uid), C(live_migration_nova_gid), C(live_migration_qemu_uid) and
+        C(live_migration_qemu_gid) (integers or null), and C(live_migration_multipath).
+      - Unknown keys starting with C(live_migration_) give a warning; other keys are ignored.
+    type: dict
+    required: true
+notes:
+  - From ocata on the plan writes C([libvirt] live_migration_scheme) and removes C(live_migration_uri); mitaka and
+    newton get C(live_migration_uri) with C(live_migration_inbound_addr); older releases C(live_migration_uri) in the
+    release's section; diablo gets the guide's flagfile lines.
+  - The QEMU migration port range is opened to the peers for every transport, since the migration data goes from
+    QEMU to QEMU directly unless nova tunnels it.
+  - C(tcp) with C(sasl) uses the DIGEST-MD5 mechanism, the only password mechanism giving libvirt the security layer
+    it requires on a plain TCP socket.
+"""
+
+EXAMPLES = r"""
+- name: Plan live migration for a compute host
+  ansible.builtin.set_fact:
+    migration_plan: >-
+      {{ {'distro': 'redhat', 'novaops_release': 'zed', 'live_migration_address': '192.168.2.11',
+          'live_migration_peers': ['192.168.2.12']} | novaops.console_migration.migration_plan }}
+"""
+
+RETURN = r"""
+_value:
+  description:
+    - The plan as plain dictionaries, lists and strings.
+    - V(release), V(distro), V(config_format) (V(ini) or V(flagfile)), V(transport), V(libvirt_uri) (such as
+      C(qemu+tls://%s/system)), V(nova_conf) (V(section)/V(option)/V(value) entries and V(section)/V(option)/
+      V(state=absent) entries), V(flagfile) (diablo lines), V(libvirtd) (V(transport), null for ssh, V(auth_tcp),
+      V(listen_address), V(tcp_port), V(tls_port)), V(qemu_conf) (V(migration_port_min), V(migration_port_max)),
+      V(sasl_conf) (V(path) and V(values) of C(/etc/sasl2/libvirt.conf), or null), V(sasl) (V(username),
+      V(sasldb_path), V(client_auth_path), or null), V(tls_files) (V(name), V(src), V(dest), V(mode) entries),
+      V(firewall) (V(owner), V(backend), V(rules)), V(iptables_lines), V(ip6tables_lines), V(ids) (V(align),
+      V(nova_uid), V(nova_gid), V(qemu_uid), V(qemu_gid)), V(multipath) (V(user_friendly_names), or null),
+      V(packages), V(restart_on_change) and V(warnings).
+  type: dict
+"""
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.novaops.console_migration.plugins.module_utils.migration_settings import (
+    SettingsError, migration_plan as _migration_plan)
+
+
+def migration_plan(settings):
+    """Validated live migration plan (see DOCUMENTATION)."""
+    try:
+        return _migration_plan(dict(settings) if isinstance(settings, dict) else settings)
+    except SettingsError as err:
+        # One problem per line, each starting with the variable name.
+        raise AnsibleFilterError(str(err))
+
+
+class FilterModule(object):
+    """novaops.console_migration live migration filters."""
+
+    def filters(self):
+        return {
+            'migration_plan': migration_plan,
+        }

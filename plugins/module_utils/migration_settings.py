@@ -1,0 +1,562 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, novaops maintainers
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+# SPDX-License-Identifier: Apache-2.0
+
+"""Validate the live-migration variables and compute what the role applies.
+
+Pure Python (standard library plus :mod:`nova_releases` and the validators
+of :mod:`console_settings`), no Ansible imports, Python 3.6 compatible.
+The filter plugin ``novaops.console_migration.migration_plan`` wraps
+:func:`migration_plan`.
+
+``settings`` is a dict keyed by the role's public variable names (see
+:data:`DEFAULTS`) plus the internal key ``distro`` (``debian``, ``ubuntu``
+or ``redhat``).  Missing keys take the value of :data:`DEFAULTS`.  Every
+problem is collected and raised at once as :class:`SettingsError`, one line
+per problem, each starting with the variable name and ending with the
+expected form.
+
+The SASL password (``live_migration_sasl_password``) is checked but never
+quoted in a message and never copied into the plan: the role passes the
+variable itself to ``saslpasswd2`` and ``/etc/libvirt/auth.conf``.
+
+Facts the plan relies on:
+
+* nova builds the migration URI as ``qemu+<live_migration_scheme>://<dest>/system``
+  (nova/virt/libvirt/driver.py ``_live_migration_uri``; the scheme is a free
+  string, default ``tcp``), so ``tls`` gives ``qemu+tls://%s/system``.
+  ``live_migration_uri``, when set, wins over the scheme: from ocata on it
+  is removed.  Before ocata (no scheme) the plan writes the URI itself.
+* ``[libvirt] live_migration_inbound_addr`` exists from mitaka on; before
+  that nova connects to the destination's host name.
+* libvirt refuses SASL on a plain TCP socket unless the mechanism gives a
+  security layer (SSF): of the password mechanisms only DIGEST-MD5 does
+  (SCRAM needs TLS underneath), GSSAPI needs a Kerberos realm.  tcp+sasl
+  therefore uses ``mech_list: digest-md5`` with the libvirt sasldb
+  ``/etc/libvirt/passwd.db`` (``saslpasswd2 -a libvirt``), and the source
+  libvirtd, which opens the peer-to-peer connection, reads its credentials
+  from ``/etc/libvirt/auth.conf``.  DIGEST-MD5 ships in Debian's
+  ``libsasl2-modules`` and RHEL's ``cyrus-sasl-md5``; ``saslpasswd2`` in
+  ``sasl2-bin`` and ``cyrus-sasl``.
+* QEMU's own migration stream (nova's default, not tunnelled) goes from the
+  source QEMU to a port of ``migration_port_min``..``migration_port_max``
+  (qemu.conf, libvirt defaults 49152..49215) on the destination, whatever
+  the libvirt transport, ssh included.
+* libvirt's default TLS file locations: ``/etc/pki/CA/cacert.pem``,
+  ``/etc/pki/libvirt/servercert.pem``, ``/etc/pki/libvirt/private/serverkey.pem``,
+  ``/etc/pki/libvirt/clientcert.pem``, ``/etc/pki/libvirt/private/clientkey.pem``.
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import ipaddress
+import re
+
+from ansible_collections.novaops.console_migration.plugins.module_utils import nova_releases as nr
+from ansible_collections.novaops.console_migration.plugins.module_utils.console_settings import (
+    FIREWALL_BACKENDS,
+    SettingsError,
+    as_list,
+    check_abs_path,
+    check_ip,
+    check_port,
+    iptables_lines,
+    ip_version,
+    parse_bool,
+    resolve_release,
+)
+
+__all__ = ['DEFAULTS', 'EXPECTED', 'SettingsError', 'migration_plan']
+
+TRANSPORTS = ('tls', 'tcp', 'ssh')
+TCP_AUTHS = ('sasl', 'none')
+OWNER = 'live_migration'
+MAX_ID = 4294967294
+QEMU_DEFAULT_PORTS = (49152, 49215)
+ID_VARS = ('live_migration_nova_uid', 'live_migration_nova_gid',
+           'live_migration_qemu_uid', 'live_migration_qemu_gid')
+
+# The role's documented defaults.  None / '' mean "not set".
+DEFAULTS = {
+    'novaops_release': 'auto',
+    'novaops_firewall_backend': 'auto',
+    'live_migration_transport': 'tls',
+    'live_migration_tcp_auth': 'sasl',
+    'live_migration_allow_tcp_auth_none': False,
+    'live_migration_sasl_username': 'migration',
+    'live_migration_sasl_password': '',
+    'live_migration_address': '',
+    'live_migration_peers': [],
+    'live_migration_libvirt_tcp_port': 16509,
+    'live_migration_libvirt_tls_port': 16514,
+    'live_migration_port_min': QEMU_DEFAULT_PORTS[0],
+    'live_migration_port_max': QEMU_DEFAULT_PORTS[1],
+    'live_migration_bandwidth': 0,
+    'live_migration_permit_post_copy': None,
+    'live_migration_permit_auto_converge': None,
+    'live_migration_tls_files': {},
+    'live_migration_align_ids': False,
+    'live_migration_nova_uid': None,
+    'live_migration_nova_gid': None,
+    'live_migration_qemu_uid': None,
+    'live_migration_qemu_gid': None,
+    'live_migration_multipath': False,
+}
+
+# libvirt's default locations of the TLS files, per live_migration_tls_files key.
+TLS_FILES = (
+    ('ca_cert', '/etc/pki/CA/cacert.pem', '0644'),
+    ('server_cert', '/etc/pki/libvirt/servercert.pem', '0644'),
+    ('server_key', '/etc/pki/libvirt/private/serverkey.pem', '0600'),
+    ('client_cert', '/etc/pki/libvirt/clientcert.pem', '0644'),
+    ('client_key', '/etc/pki/libvirt/private/clientkey.pem', '0600'),
+)
+TLS_KEYS = tuple(item[0] for item in TLS_FILES)
+
+SASL_CONF_PATH = '/etc/sasl2/libvirt.conf'
+SASLDB_PATH = '/etc/libvirt/passwd.db'
+CLIENT_AUTH_PATH = '/etc/libvirt/auth.conf'
+SASL_MECH = 'digest-md5'
+_SASL_PACKAGES = {
+    'debian': ['sasl2-bin', 'libsasl2-modules'],
+    'ubuntu': ['sasl2-bin', 'libsasl2-modules'],
+    'redhat': ['cyrus-sasl', 'cyrus-sasl-md5'],
+}
+_COMPUTE_SERVICE = {'redhat': 'openstack-nova-compute', 'ubuntu': 'nova-compute', 'debian': 'nova-compute'}
+
+_USERNAME_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._-]*(@[A-Za-z0-9][A-Za-z0-9.-]*)?$')
+
+# What a wrong value should have looked like, per variable.
+EXPECTED = {
+    'distro': 'one of: %s' % ', '.join(nr.DISTROS),
+    'novaops_firewall_backend': 'one of: %s' % ', '.join(FIREWALL_BACKENDS),
+    'live_migration_transport': 'one of: %s' % ', '.join(TRANSPORTS),
+    'live_migration_tcp_auth': 'one of: %s' % ', '.join(TCP_AUTHS),
+    'live_migration_allow_tcp_auth_none': 'true or false',
+    'live_migration_sasl_username': "a SASL user name such as 'migration' (letters, digits, '.', '_', '-', "
+                                    'optionally @realm)',
+    'live_migration_sasl_password': 'a non-empty string on one line; the value is never shown',
+    'live_migration_address': "this compute host's IP address on the migration network, e.g. 192.168.2.11",
+    'live_migration_peers': "a list of the other compute hosts' migration IP addresses, e.g. ['192.168.2.12']",
+    'live_migration_libvirt_tcp_port': 'an integer from 1 to 65535, e.g. 16509',
+    'live_migration_libvirt_tls_port': 'an integer from 1 to 65535, e.g. 16514',
+    'live_migration_port_min': 'an integer from 1024 to 65535, at most live_migration_port_max, e.g. 49152',
+    'live_migration_port_max': 'an integer from 1024 to 65535, at least live_migration_port_min, e.g. 49215',
+    'live_migration_bandwidth': 'an integer >= 0 in MiB/s, 0 for no limit set',
+    'live_migration_permit_post_copy': 'true, false or null (not set)',
+    'live_migration_permit_auto_converge': 'true, false or null (not set)',
+    'live_migration_tls_files': 'a dict with all of %s as absolute controller paths, or {} for none'
+                                % ', '.join(TLS_KEYS),
+    'live_migration_align_ids': 'true or false',
+    'live_migration_multipath': 'true or false',
+}
+for _var in ID_VARS:
+    EXPECTED[_var] = 'an integer from 1 to %d, or null (not set)' % MAX_ID
+del _var
+
+
+# --------------------------------------------------------------- validators
+
+def _is_unset(value):
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def check_int(value, low, high, label):
+    """An int from ``low`` to ``high``, from an int or a string of digits (no bool)."""
+    if isinstance(value, bool):
+        raise ValueError('%r is not %s' % (value, label))
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and re.match(r'^\s*[0-9]+\s*$', value):
+        number = int(value)
+    else:
+        raise ValueError('%r is not %s' % (value, label))
+    if not low <= number <= high:
+        raise ValueError('%r is out of range' % (value,))
+    return number
+
+
+def check_host_address(value):
+    """An IP address peers can reach: not unspecified, not loopback."""
+    text = check_ip(value, False)
+    if ipaddress.ip_address(text).is_loopback:
+        raise ValueError('%r is a loopback address, other hosts cannot reach it' % (value,))
+    return text
+
+
+def _choice(value, choices, what):
+    if isinstance(value, str) and value.strip().lower() in choices:
+        return value.strip().lower()
+    raise ValueError('%r is not %s' % (value, what))
+
+
+class _Checker(object):
+
+    def __init__(self, settings):
+        self.values = dict(DEFAULTS)
+        self.values.update(settings)
+        self.problems = []
+        self.warnings = []
+
+    def fail(self, var, text, expected=True):
+        if expected is True:
+            expected = EXPECTED.get(var)
+        if expected:
+            text = '%s (expected %s)' % (text, expected)
+        self.problems.append('%s: %s' % (var, text))
+
+    def check(self, var, func, *args):
+        """Run ``func(value, *args)``; record the problem and return None on error."""
+        try:
+            return func(self.values.get(var), *args)
+        except ValueError as err:
+            self.fail(var, str(err))
+            return None
+
+    def optional(self, var, func, *args):
+        """Like :meth:`check`, but an unset value (None or '') gives None without a problem."""
+        if _is_unset(self.values.get(var)):
+            return None
+        return self.check(var, func, *args)
+
+
+# --------------------------------------------------------------- validation
+
+def _validate(settings):
+    if not isinstance(settings, dict):
+        # Never repr() the input: it may hold the SASL password.
+        raise SettingsError(['settings: a %s is not a dict of the live migration variables (expected e.g. '
+                             '{"distro": "redhat", "novaops_release": "zed", '
+                             '"live_migration_address": "192.168.2.11"})' % type(settings).__name__])
+    c = _Checker(settings)
+    ctx = {}
+
+    distro = c.values.get('distro')
+    if distro not in nr.DISTROS:
+        c.fail('distro', '%r is not a supported distribution family' % (distro,))
+        distro = None
+    release = None
+    try:
+        release = resolve_release(c.values.get('novaops_release'))
+    except ValueError as err:
+        c.fail('novaops_release', str(err), None)
+    backend = c.values.get('novaops_firewall_backend')
+    if backend not in FIREWALL_BACKENDS:
+        c.fail('novaops_firewall_backend', '%r is not a firewall backend' % (backend,))
+        backend = None
+
+    transport = c.check('live_migration_transport', _choice, TRANSPORTS, 'a live migration transport')
+    tcp_auth = c.check('live_migration_tcp_auth', _choice, TCP_AUTHS, 'a libvirt TCP authentication')
+    allow_none = c.check('live_migration_allow_tcp_auth_none', parse_bool)
+    username = c.check('live_migration_sasl_username', _check_username)
+    sasl = transport == 'tcp' and tcp_auth == 'sasl'
+    if transport == 'tcp' and tcp_auth == 'none' and allow_none is not None:
+        if allow_none:
+            c.warnings.append('live_migration_tcp_auth: none: any host that reaches the libvirt TCP port %s '
+                              'controls libvirtd on this host without authentication; keep the port closed '
+                              'to everything but the peers' % c.values.get('live_migration_libvirt_tcp_port'))
+        else:
+            c.fail('live_migration_tcp_auth', "'none' lets any host that reaches the libvirt TCP port control "
+                   'libvirtd without authentication and is refused unless live_migration_allow_tcp_auth_none '
+                   'is true', 'sasl, or tls transport, or live_migration_allow_tcp_auth_none: true to accept it')
+    _check_password(c, sasl)
+    if sasl:
+        c.warnings.append('live_migration_tcp_auth: sasl over plain TCP uses the DIGEST-MD5 mechanism (the only '
+                          'password mechanism giving libvirt the security layer it requires without TLS), which '
+                          'RFC 6331 deprecates; live_migration_transport tls is the stronger choice')
+
+    address = None
+    if _is_unset(c.values.get('live_migration_address')):
+        c.fail('live_migration_address', 'is required')
+    else:
+        address = c.check('live_migration_address', check_host_address)
+    peers = _validate_peers(c, address, backend)
+
+    tcp_port = c.check('live_migration_libvirt_tcp_port', check_port)
+    tls_port = c.check('live_migration_libvirt_tls_port', check_port)
+    port_min = c.check('live_migration_port_min', check_int, 1024, 65535, 'a port number')
+    port_max = c.check('live_migration_port_max', check_int, 1024, 65535, 'a port number')
+    if port_min is not None and port_max is not None and port_min > port_max:
+        c.fail('live_migration_port_min', '%d is greater than live_migration_port_max %d' % (port_min, port_max))
+    libvirt_var = {'tls': 'live_migration_libvirt_tls_port', 'tcp': 'live_migration_libvirt_tcp_port'}.get(transport)
+    libvirt_port = {'tls': tls_port, 'tcp': tcp_port}.get(transport)
+    if None not in (libvirt_port, port_min, port_max) and port_min <= libvirt_port <= port_max:
+        c.fail(libvirt_var, '%d is inside the QEMU migration port range %d:%d' % (libvirt_port, port_min, port_max),
+               'a port outside live_migration_port_min..live_migration_port_max')
+
+    bandwidth = c.check('live_migration_bandwidth', check_int, 0, 2 ** 63 - 1, 'an integer')
+    permits = {}
+    for key in ('live_migration_permit_post_copy', 'live_migration_permit_auto_converge'):
+        permits[key] = c.optional(key, parse_bool)
+        if permits[key] is not None and release is not None and nr.features(release)['migration'][key] is None:
+            c.fail(key, 'is set but contradicts novaops_release %s: [libvirt] %s exists from %s on'
+                   % (release, key, nr.LIVE_MIGRATION_PERMIT[0]), 'null (not set) on %s' % release)
+
+    tls_files = _validate_tls_files(c)
+    if tls_files and transport in ('tcp', 'ssh'):
+        c.warnings.append('live_migration_tls_files: ignored, live_migration_transport is %s' % transport)
+        tls_files = {}
+
+    align = c.check('live_migration_align_ids', parse_bool)
+    ids = {}
+    for var in ID_VARS:
+        ids[var] = c.optional(var, check_int, 1, MAX_ID, 'a UID/GID number')
+    multipath = c.check('live_migration_multipath', parse_bool)
+
+    for key in sorted(k for k in settings if isinstance(k, str)):
+        if key.startswith('live_migration_') and key not in DEFAULTS:
+            c.warnings.append('%s: unknown variable of the live migration role, ignored' % key)
+
+    if c.problems:
+        raise SettingsError(c.problems)
+    ctx.update(distro=distro, release=release, backend=backend, transport=transport, tcp_auth=tcp_auth,
+               sasl=sasl, username=username, address=address, peers=peers, tcp_port=tcp_port,
+               tls_port=tls_port, port_min=port_min, port_max=port_max, bandwidth=bandwidth, permits=permits,
+               tls_files=tls_files, align=align, ids=ids, multipath=multipath, warnings=c.warnings)
+    return ctx
+
+
+def _check_username(value):
+    if not isinstance(value, str) or not _USERNAME_RE.match(value.strip()):
+        raise ValueError('%r is not a SASL user name' % (value,))
+    return value.strip()
+
+
+def _check_password(c, required):
+    """Check the password without ever quoting it."""
+    var = 'live_migration_sasl_password'
+    value = c.values.get(var)
+    if value is None or value == '':
+        if required:
+            c.fail(var, 'is required when live_migration_transport is tcp and live_migration_tcp_auth is sasl')
+        return
+    if not isinstance(value, str):
+        c.fail(var, 'is a %s, not a string' % type(value).__name__)
+    elif not value.strip():
+        c.fail(var, 'is only whitespace')
+    elif re.search(r'[\r\n\x00]', value):
+        c.fail(var, 'contains a line break or NUL character')
+
+
+def _validate_peers(c, address, backend):
+    var = 'live_migration_peers'
+    try:
+        raw = as_list(c.values.get(var))
+    except ValueError as err:
+        c.fail(var, str(err))
+        return None
+    peers, ok = [], True
+    for item in raw:
+        try:
+            peer = check_host_address(item)
+        except ValueError as err:
+            c.fail(var, str(err))
+            ok = False
+            continue
+        if backend == 'iptables' and ip_version(peer) == 6:
+            c.fail(var, '%r is IPv6, but the iptables backend manages IPv4 rules only' % (peer,),
+                   'IPv4 addresses, or novaops_firewall_backend firewalld')
+            ok = False
+        elif peer == address:
+            c.warnings.append("%s: %s is this host's own live_migration_address, left out" % (var, peer))
+        elif peer not in peers:
+            peers.append(peer)
+    return peers if ok else None
+
+
+def _validate_tls_files(c):
+    """{} for none, the dict of the five paths, or None when invalid."""
+    var = 'live_migration_tls_files'
+    value = c.values.get(var)
+    if value is None or value == '' or value == {}:
+        return {}
+    if not isinstance(value, dict):
+        c.fail(var, '%r is not a dict' % (value,))
+        return None
+    ok = True
+    unknown = sorted('%s' % key for key in value if key not in TLS_KEYS)
+    if unknown:
+        c.fail(var, 'unknown keys: %s' % ', '.join(unknown))
+        ok = False
+    missing = [key for key in TLS_KEYS if _is_unset(value.get(key))]
+    if missing and len(missing) < len(TLS_KEYS):
+        c.fail(var, 'gives only some of the TLS files, %s missing: all five or none'
+               % ', '.join(missing))
+        ok = False
+    elif missing:
+        return {}
+    out = {}
+    for key in TLS_KEYS:
+        if key in missing:
+            continue
+        try:
+            out[key] = check_abs_path(value[key])
+        except ValueError as err:
+            c.fail(var, '%s: %s' % (key, err))
+            ok = False
+    return out if ok else None
+
+
+# --------------------------------------------------------------- plan
+
+def _old_locations(release, key):
+    """INI locations the option had before ``release`` (diablo left out), not the current one."""
+    current = nr.features(release)['migration'][key]
+    out = []
+    for name in nr.RELEASE_NAMES[1:nr.release_index(release)]:
+        loc = nr.features(name)['migration'][key]
+        if loc is not None and loc != current and loc not in out:
+            out.append(loc)
+    return out
+
+
+class _Conf(object):
+    """nova.conf entries for the migration options of one release."""
+
+    def __init__(self, release):
+        self.release = release
+        self.present = []
+        self.absent = []
+
+    def _drop(self, section, option):
+        entry = {'section': section, 'option': option, 'state': 'absent'}
+        if entry not in self.absent:
+            self.absent.append(entry)
+
+    def set(self, key, value):
+        section, option = nr.features(self.release)['migration'][key]
+        self.present.append({'section': section, 'option': option, 'value': value})
+        for old in _old_locations(self.release, key):
+            self._drop(*old)
+
+    def remove(self, key):
+        loc = nr.features(self.release)['migration'][key]
+        if loc is not None:
+            self._drop(*loc)
+        for old in _old_locations(self.release, key):
+            self._drop(*old)
+
+    def entries(self):
+        taken = set((e['section'], e['option']) for e in self.present)
+        return self.present + [e for e in self.absent if (e['section'], e['option']) not in taken]
+
+
+def migration_uri(transport):
+    """The libvirt URI template nova uses for ``transport`` (``%s`` is the destination)."""
+    return 'qemu+%s://%%s/system' % transport
+
+
+def migration_plan(settings):
+    """Validate ``settings`` and return the live-migration plan (plain dicts, lists, strings).
+
+    Raises :class:`SettingsError` listing every problem.
+    """
+    ctx = _validate(settings)
+    release, distro, transport = ctx['release'], ctx['distro'], ctx['transport']
+    feats = nr.features(release)
+    migration = feats['migration']
+    uri = migration_uri(transport)
+    warnings = list(ctx['warnings'])
+    plan = {
+        'release': release,
+        'distro': distro,
+        'config_format': feats['config_format'],
+        'transport': transport,
+        'libvirt_uri': uri,
+        'nova_conf': [],
+        'flagfile': [],
+        'libvirtd': {
+            'transport': transport if transport != 'ssh' else None,
+            'auth_tcp': ctx['tcp_auth'] if transport == 'tcp' else None,
+            'listen_address': ctx['address'] if transport != 'ssh' else None,
+            'tcp_port': ctx['tcp_port'],
+            'tls_port': ctx['tls_port'],
+        },
+        'qemu_conf': {'migration_port_min': ctx['port_min'], 'migration_port_max': ctx['port_max']},
+        'sasl_conf': None,
+        'sasl': None,
+        'tls_files': [],
+        'firewall': {'owner': OWNER, 'backend': ctx['backend'], 'rules': []},
+        'iptables_lines': [],
+        'ip6tables_lines': [],
+        'ids': {
+            'align': ctx['align'],
+            'nova_uid': ctx['ids']['live_migration_nova_uid'],
+            'nova_gid': ctx['ids']['live_migration_nova_gid'],
+            'qemu_uid': ctx['ids']['live_migration_qemu_uid'],
+            'qemu_gid': ctx['ids']['live_migration_qemu_gid'],
+        },
+        'multipath': {'user_friendly_names': False} if ctx['multipath'] else None,
+        'packages': [],
+        'restart_on_change': [_COMPUTE_SERVICE[distro]],
+        'warnings': warnings,
+    }
+
+    if feats['config_format'] == 'flagfile':
+        # The diablo guide's live migration flags (nova.conf flag table).
+        flags = nr.DIABLO_FLAGS
+        plan['flagfile'] = [
+            nr.flagfile_line(migration['live_migration_retry_count'][1], flags['live_migration_retry_count']),
+            nr.flagfile_line(migration['live_migration_uri'][1], uri),
+            nr.flagfile_line(migration['live_migration_bandwidth'][1], ctx['bandwidth']),
+            nr.flagfile_line(migration['live_migration_flag'][1],
+                             re.sub(r',\s+', ',', flags['live_migration_flag'])),
+        ]
+    else:
+        conf = _Conf(release)
+        if migration['live_migration_scheme'] is not None:
+            conf.set('live_migration_scheme', transport)
+            conf.remove('live_migration_uri')
+        else:
+            conf.set('live_migration_uri', uri)
+        if migration['live_migration_inbound_addr'] is not None:
+            conf.set('live_migration_inbound_addr', ctx['address'])
+        if ctx['bandwidth']:
+            conf.set('live_migration_bandwidth', ctx['bandwidth'])
+        for key, value in sorted(ctx['permits'].items()):
+            if value is not None:
+                conf.set(key, value)
+        plan['nova_conf'] = conf.entries()
+    if migration['live_migration_inbound_addr'] is None:
+        warnings.append('live_migration_address: %s has no [libvirt] live_migration_inbound_addr (added in %s): '
+                        "nova connects to the destination compute host's name, which must resolve to its "
+                        'live_migration_address; the address is used for libvirtd and the firewall only'
+                        % (release, nr.LIVE_MIGRATION_INBOUND_ADDR[0]))
+
+    if ctx['sasl']:
+        plan['packages'] = list(_SASL_PACKAGES[distro])
+        plan['sasl_conf'] = {'path': SASL_CONF_PATH,
+                             'values': {'mech_list': SASL_MECH, 'sasldb_path': SASLDB_PATH}}
+        plan['sasl'] = {'username': ctx['username'], 'sasldb_path': SASLDB_PATH,
+                        'client_auth_path': CLIENT_AUTH_PATH}
+    if ctx['tls_files']:
+        plan['tls_files'] = [{'name': name, 'src': ctx['tls_files'][name], 'dest': dest, 'mode': mode}
+                             for name, dest, mode in TLS_FILES]
+    if transport == 'ssh':
+        warnings.append('live_migration_transport: ssh: libvirt connects to qemu+ssh://<peer>/system as the user '
+                        'running nova-compute, which needs SSH keys every peer accepts and SSH open between '
+                        'the compute hosts; the role manages neither')
+
+    peers = ctx['peers']
+    rules = []
+    if transport in ('tls', 'tcp'):
+        rules.append({'name': 'libvirt_%s' % transport,
+                      'port': ctx['tls_port'] if transport == 'tls' else ctx['tcp_port'],
+                      'protocol': 'tcp', 'sources': list(peers)})
+    rules.append({'name': 'qemu_migration', 'port': '%d:%d' % (ctx['port_min'], ctx['port_max']),
+                  'protocol': 'tcp', 'sources': list(peers)})
+    if not peers:
+        warnings.append('live_migration_peers: empty, so no migration port is opened in the firewall '
+                        '(a single compute host)')
+        rules = []
+    if ctx['backend'] == 'none':
+        if rules:
+            warnings.append('novaops_firewall_backend: none, so no firewall rule is managed; open these yourself: '
+                            '%s' % '; '.join(iptables_lines(rules, 4) + iptables_lines(rules, 6)))
+    else:
+        plan['firewall']['rules'] = rules
+        plan['iptables_lines'] = iptables_lines(rules, 4)
+        plan['ip6tables_lines'] = iptables_lines(rules, 6)
+    return plan
