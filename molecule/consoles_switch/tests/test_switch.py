@@ -44,7 +44,8 @@ def test_compute_settings_switched(lab):
     conf = nova_conf(lab["compute1"])
     assert conf.get("vnc", "enabled") == "false"
     assert conf.get("spice", "enabled") == "true"
-    assert conf.get("spice", "html5proxy_base_url") == "http://proxy1:6082/spice_auto.html"
+    proxy = lab["proxy1"].interface("eth0").addresses[0]
+    assert conf.get("spice", "html5proxy_base_url") == "http://%s:6082/spice_auto.html" % proxy
     assert conf.get("spice", "server_proxyclient_address") == conf.get("serial_console", "proxyclient_address")
 
 

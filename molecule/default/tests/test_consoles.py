@@ -52,9 +52,10 @@ def test_compute_console_settings(lab):
         assert lab[name].interface("eth0").addresses[0] == address
         assert conf.get("vnc", "enabled") == "true"
         assert conf.get("vnc", "server_listen") == address
-        assert conf.get("vnc", "novncproxy_base_url") == "http://proxy1:6080/vnc_auto.html"
+        proxy = lab["proxy1"].interface("eth0").addresses[0]
+        assert conf.get("vnc", "novncproxy_base_url") == "http://%s:6080/vnc_auto.html" % proxy
         assert conf.get("serial_console", "enabled") == "true"
-        assert conf.get("serial_console", "base_url") == "ws://proxy1:6083/"
+        assert conf.get("serial_console", "base_url") == "ws://%s:6083/" % proxy
         assert conf.get("serial_console", "proxyclient_address") == address
         assert conf.get("serial_console", "port_range") == "10000:20000"
 
