@@ -47,6 +47,11 @@ import re
 from urllib.parse import urlsplit
 
 from ansible_collections.novaops.console_migration.plugins.module_utils import nova_releases as nr
+from ansible_collections.novaops.console_migration.plugins.module_utils.settings_checks import (
+    Checker,
+    as_list,
+    is_unset as _is_unset,
+)
 
 
 class SettingsError(ValueError):
@@ -91,6 +96,7 @@ DEFAULTS = {
     'compute_console_serial_listen': '',
     'compute_console_serial_port_range': '10000:20000',
     'compute_console_vnc_port_range': '5900:5999',
+    'compute_console_reserved_ports': [16509, 16514],
     'compute_console_proxy_addresses': [],
 }
 
@@ -114,6 +120,7 @@ EXPECTED = {
     'compute_console_serial_base_url': 'e.g. ws://203.0.113.10:6083/',
     'compute_console_serial_port_range': 'N:M with 1 <= N <= M <= 65535, e.g. 10000:20000',
     'compute_console_vnc_port_range': 'N:M with 1 <= N <= M <= 65535, e.g. 5900:5999',
+    'compute_console_reserved_ports': 'a list of ports 1-65535 such as [16509, 16514]',
     'compute_console_proxy_addresses': "a non-empty list of the console proxy hosts' IP addresses or CIDRs, e.g. ['192.168.1.1']",
 }
 for _t in CONSOLE_TYPES:
@@ -158,10 +165,6 @@ _BOOLEANS = {'true': True, 'yes': True, 'on': True, '1': True,
 # Each returns the cleaned value or raises ValueError with a message that
 # quotes the value; the caller prefixes the variable name and appends the
 # expected form.
-
-def _is_unset(value):
-    return value is None or (isinstance(value, str) and not value.strip())
-
 
 def parse_bool(value):
     """``True``/``False`` from a bool or true/false, yes/no, on/off, 1/0 (any case)."""
@@ -290,17 +293,6 @@ def check_url(value, schemes):
     return text
 
 
-def as_list(value):
-    """A list from a list/tuple, a comma-separated string, or None/'' (empty)."""
-    if value is None:
-        return []
-    if isinstance(value, (list, tuple)):
-        return list(value)
-    if isinstance(value, str):
-        return [item.strip() for item in value.split(',') if item.strip()]
-    raise ValueError('%r is not a list' % (value,))
-
-
 def resolve_release(value):
     """Release name from a name, series, early date version or package version."""
     if isinstance(value, bool) or value is None:
@@ -379,68 +371,13 @@ def _uniq(items):
 
 # --------------------------------------------------------------- validation
 
-class _Checker(object):
-
-    def __init__(self, settings):
-        self.values = dict(DEFAULTS)
-        self.values.update(settings)
-        self.problems = []
-        self.warnings = []
-
-    def fail(self, var, text, expected=True):
-        if expected is True:
-            expected = EXPECTED.get(var)
-        if expected:
-            text = '%s (expected %s)' % (text, expected)
-        self.problems.append('%s: %s' % (var, text))
-
-    def check(self, var, func, *args):
-        """Run ``func(value, *args)``; record the problem and return None on error."""
-        try:
-            return func(self.values.get(var), *args)
-        except ValueError as err:
-            self.fail(var, str(err))
-            return None
-
-    def optional(self, var, func, *args):
-        """Like :meth:`check`, but an unset value gives ``''``."""
-        if _is_unset(self.values.get(var)):
-            return ''
-        return self.check(var, func, *args)
-
-    def items(self, var, func, non_empty=False):
-        """Validate each item of a list variable; None if anything is wrong."""
-        try:
-            items = as_list(self.values.get(var))
-        except ValueError as err:
-            self.fail(var, str(err))
-            return None
-        if non_empty and not items:
-            self.fail(var, 'is empty')
-            return None
-        out, ok = [], True
-        for item in items:
-            try:
-                out.append(func(item))
-            except ValueError as err:
-                self.fail(var, str(err))
-                ok = False
-        return out if ok else None
+def _checker(settings):
+    """The problem collector; an unset optional value gives ``''``."""
+    return Checker(settings, DEFAULTS, EXPECTED, unset='')
 
 
-def _validate(settings):
-    """Check everything; return the cleaned context or raise SettingsError."""
-    if not isinstance(settings, dict):
-        raise SettingsError(['settings: %r is not a dict of the roles\' variables '
-                             '(expected e.g. {"role": "console_proxy", "distro": "redhat", '
-                             '"novaops_release": "zed"})' % (settings,)])
-    c = _Checker(settings)
-    ctx = {}
-
-    role = c.values.get('role')
-    if role not in ROLES:
-        c.fail('role', '%r is not a console role' % (role,), 'one of: %s' % ', '.join(ROLES))
-        role = None
+def check_platform(c):
+    """``(distro, release, backend)`` of the :class:`Checker` ``c``, each None when wrong."""
     distro = c.values.get('distro')
     if distro not in nr.DISTROS:
         c.fail('distro', '%r is not a supported distribution family' % (distro,),
@@ -455,6 +392,23 @@ def _validate(settings):
     if backend not in FIREWALL_BACKENDS:
         c.fail('novaops_firewall_backend', '%r is not a firewall backend' % (backend,))
         backend = None
+    return distro, release, backend
+
+
+def _validate(settings):
+    """Check everything; return the cleaned context or raise SettingsError."""
+    if not isinstance(settings, dict):
+        raise SettingsError(['settings: %r is not a dict of the roles\' variables '
+                             '(expected e.g. {"role": "console_proxy", "distro": "redhat", '
+                             '"novaops_release": "zed"})' % (settings,)])
+    c = _checker(settings)
+    ctx = {}
+
+    role = c.values.get('role')
+    if role not in ROLES:
+        c.fail('role', '%r is not a console role' % (role,), 'one of: %s' % ', '.join(ROLES))
+        role = None
+    distro, release, backend = check_platform(c)
 
     types = _validate_types(c, release, distro)
 
@@ -641,8 +595,29 @@ def _validate_compute(c, ctx):
                               'limiting them to the proxies' % listen)
     else:
         serial_listen = None
+    reserved = c.items('compute_console_reserved_ports', check_port)
     ctx.update(mgmt=mgmt, listen=listen, serial_listen=serial_listen, urls=urls,
-               serial_range=serial_range, vnc_range=vnc_range, proxies=proxies)
+               serial_range=serial_range, vnc_range=vnc_range, proxies=proxies, reserved=reserved or [])
+
+
+def _range_rules(name, port_range, reserved, sources):
+    """Firewall rules opening ``port_range`` except the ``reserved`` ports.
+
+    Nova's serial range (10000:20000 by default) holds libvirt's 16509 and
+    16514: opening it whole to the proxies would open libvirtd to them too.
+    """
+    low, high = port_range
+    parts, start = [], low
+    for port in sorted(set(p for p in reserved if low <= p <= high)):
+        if port > start:
+            parts.append((start, port - 1))
+        start = port + 1
+    if start <= high:
+        parts.append((start, high))
+    return [{'name': name if index == 0 else '%s_%d' % (name, index + 1),
+             'port': first if first == last else '%d:%d' % (first, last),
+             'protocol': 'tcp', 'sources': sources}
+            for index, (first, last) in enumerate(parts)]
 
 
 # --------------------------------------------------------------- plan
@@ -890,11 +865,9 @@ def _plan_compute(ctx, feats, plan):
     sources = _sources(ctx['proxies'])
     rules = []
     if set(types) & set(GRAPHICAL_TYPES):
-        rules.append({'name': 'displays', 'port': '%d:%d' % ctx['vnc_range'], 'protocol': 'tcp',
-                      'sources': sources})
+        rules += _range_rules('displays', ctx['vnc_range'], ctx['reserved'], sources)
     if 'serial' in types:
-        rules.append({'name': 'serial', 'port': '%d:%d' % ctx['serial_range'], 'protocol': 'tcp',
-                      'sources': sources})
+        rules += _range_rules('serial', ctx['serial_range'], ctx['reserved'], sources)
     if ctx['proxies'] and not sources and ctx['backend'] != 'none':
         plan['warnings'].append('compute_console_proxy_addresses: contains an any-address network, so the '
                                 'console ports of the compute hosts are open to every source')

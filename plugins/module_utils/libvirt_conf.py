@@ -31,6 +31,13 @@ __metaclass__ = type
 
 import re
 
+# Line endings are handled as in nova.conf.
+from ansible_collections.novaops.console_migration.plugins.module_utils.nova_conf import (
+    _dominant_newline,
+    _eol,
+    _strip_eol,
+)
+
 try:
     from typing import List, Optional, Tuple, Union  # noqa: F401, pylint: disable=unused-import
 except ImportError:  # pragma: no cover - typing is only used in type comments
@@ -59,31 +66,6 @@ class LibvirtConfError(Exception):
         if self.lineno is None:
             return self.message
         return 'line %d: %s' % (self.lineno, self.message)
-
-
-def _strip_eol(line):
-    # type: (str) -> str
-    return line.rstrip('\r\n')
-
-
-def _eol(line):
-    # type: (str) -> str
-    return line[len(_strip_eol(line)):]
-
-
-def _dominant_newline(lines):
-    # type: (List[str]) -> str
-    """Most frequent line ending; '\\n' when there is none or on a tie."""
-    counts = {'\n': 0, '\r\n': 0, '\r': 0}
-    for line in lines:
-        eol = _eol(line)
-        if eol:
-            counts[eol] += 1
-    best = max(counts.values())
-    for newline in ('\n', '\r\n', '\r'):
-        if counts[newline] == best:
-            return newline
-    return '\n'  # pragma: no cover
 
 
 def _split_lines(text):

@@ -61,11 +61,15 @@ from ansible_collections.novaops.console_migration.plugins.module_utils.console_
     as_list,
     check_abs_path,
     check_ip,
+    check_platform,
     check_port,
     iptables_lines,
     ip_version,
     parse_bool,
-    resolve_release,
+)
+from ansible_collections.novaops.console_migration.plugins.module_utils.settings_checks import (
+    Checker,
+    is_unset as _is_unset,
 )
 
 __all__ = ['DEFAULTS', 'EXPECTED', 'SettingsError', 'migration_plan']
@@ -159,10 +163,6 @@ del _var
 
 # --------------------------------------------------------------- validators
 
-def _is_unset(value):
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def check_int(value, low, high, label):
     """An int from ``low`` to ``high``, from an int or a string of digits (no bool)."""
     if isinstance(value, bool):
@@ -192,34 +192,9 @@ def _choice(value, choices, what):
     raise ValueError('%r is not %s' % (value, what))
 
 
-class _Checker(object):
-
-    def __init__(self, settings):
-        self.values = dict(DEFAULTS)
-        self.values.update(settings)
-        self.problems = []
-        self.warnings = []
-
-    def fail(self, var, text, expected=True):
-        if expected is True:
-            expected = EXPECTED.get(var)
-        if expected:
-            text = '%s (expected %s)' % (text, expected)
-        self.problems.append('%s: %s' % (var, text))
-
-    def check(self, var, func, *args):
-        """Run ``func(value, *args)``; record the problem and return None on error."""
-        try:
-            return func(self.values.get(var), *args)
-        except ValueError as err:
-            self.fail(var, str(err))
-            return None
-
-    def optional(self, var, func, *args):
-        """Like :meth:`check`, but an unset value (None or '') gives None without a problem."""
-        if _is_unset(self.values.get(var)):
-            return None
-        return self.check(var, func, *args)
+def _checker(settings):
+    """The problem collector; an unset optional value gives None."""
+    return Checker(settings, DEFAULTS, EXPECTED)
 
 
 # --------------------------------------------------------------- validation
@@ -230,22 +205,10 @@ def _validate(settings):
         raise SettingsError(['settings: a %s is not a dict of the live migration variables (expected e.g. '
                              '{"distro": "redhat", "novaops_release": "zed", '
                              '"live_migration_address": "192.168.2.11"})' % type(settings).__name__])
-    c = _Checker(settings)
+    c = _checker(settings)
     ctx = {}
 
-    distro = c.values.get('distro')
-    if distro not in nr.DISTROS:
-        c.fail('distro', '%r is not a supported distribution family' % (distro,))
-        distro = None
-    release = None
-    try:
-        release = resolve_release(c.values.get('novaops_release'))
-    except ValueError as err:
-        c.fail('novaops_release', str(err), None)
-    backend = c.values.get('novaops_firewall_backend')
-    if backend not in FIREWALL_BACKENDS:
-        c.fail('novaops_firewall_backend', '%r is not a firewall backend' % (backend,))
-        backend = None
+    distro, release, backend = check_platform(c)
 
     transport = c.check('live_migration_transport', _choice, TRANSPORTS, 'a live migration transport')
     tcp_auth = c.check('live_migration_tcp_auth', _choice, TCP_AUTHS, 'a libvirt TCP authentication')

@@ -195,7 +195,9 @@ def test_juno_serial_console_compute_matches_the_admin_guide():
 
     assert plan['iptables_lines'] == [
         '-A INPUT -s 192.168.1.1 -m state --state NEW -m tcp -p tcp --dport 5900:5999 -j ACCEPT',
-        '-A INPUT -s 192.168.1.1 -m state --state NEW -m tcp -p tcp --dport 10000:20000 -j ACCEPT']
+        '-A INPUT -s 192.168.1.1 -m state --state NEW -m tcp -p tcp --dport 10000:16508 -j ACCEPT',
+        '-A INPUT -s 192.168.1.1 -m state --state NEW -m tcp -p tcp --dport 16510:16513 -j ACCEPT',
+        '-A INPUT -s 192.168.1.1 -m state --state NEW -m tcp -p tcp --dport 16515:20000 -j ACCEPT']
     assert plan['restart_on_change'] == ['nova-compute']
     assert plan['packages'] == [] and plan['services'] == {'enable': [], 'disable': []}
 
@@ -210,7 +212,7 @@ def test_serial_listen_defaults_to_management_and_disappears_after_mitaka():
                           compute_console_serial_listen='0.0.0.0')
     assert ('serial_console', 'listen') not in present(newton)
     assert any(w.startswith('compute_console_serial_listen: ignored') for w in newton['warnings'])
-    assert [r['name'] for r in newton['firewall']['rules']] == ['serial']
+    assert [r['name'] for r in newton['firewall']['rules']] == ['serial', 'serial_2', 'serial_3']
 
 
 def test_serial_before_juno_and_spice_before_grizzly_are_contradictions():
@@ -703,3 +705,17 @@ def test_every_release_gives_a_consistent_plan(release, distro):
     assert (proxy['debian_default'] is not None) == (distro == 'debian' and release != 'diablo')
     assert compute['packages'] == []
     assert compute['restart_on_change'] == ['openstack-nova-compute' if distro == 'redhat' else 'nova-compute']
+
+
+def test_console_ranges_leave_out_the_reserved_libvirt_ports():
+    plan = compute_plan(novaops_console_types=['serial'],
+                        compute_console_serial_base_url='ws://172.24.1.1:6083/')
+    assert [(r['name'], r['port']) for r in plan['firewall']['rules']] == [
+        ('serial', '10000:16508'), ('serial_2', '16510:16513'), ('serial_3', '16515:20000')]
+    plan = compute_plan(novaops_console_types=['serial'], compute_console_serial_base_url='ws://172.24.1.1:6083/',
+                        compute_console_reserved_ports=[10000, 10002, 20000])
+    assert [r['port'] for r in plan['firewall']['rules']] == [10001, '10003:19999']
+    plan = compute_plan(compute_console_reserved_ports=[])
+    assert [r['port'] for r in plan['firewall']['rules']] == ['5900:5999']
+    found = problems(compute_settings(compute_console_reserved_ports=[16509, 70000]))
+    assert found[0].startswith('compute_console_reserved_ports: ')

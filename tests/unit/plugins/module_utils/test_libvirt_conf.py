@@ -218,20 +218,7 @@ def test_set_refuses_bad_names():
 
 # -- ShellVars ---------------------------------------------------------------------------
 
-RHEL7_SYSCONFIG = (
-    "# Override the default config file\n"
-    "# NOTE: This setting is no longer honoured if using\n"
-    "#       systemd. Set '--config /etc/libvirt/libvirtd.conf'\n"
-    "#       in LIBVIRTD_ARGS instead.\n"
-    "#LIBVIRTD_CONFIG=/etc/libvirt/libvirtd.conf\n"
-    "\n"
-    "# Listen for TCP/IP connections\n"
-    "# NB. must setup TLS/SSL keys prior to using this\n"
-    "#LIBVIRTD_ARGS=\"--listen\"\n"
-    "\n"
-    "# Override Kerberos service keytab for SASL/GSSAPI\n"
-    "#KRB5_KTNAME=/etc/libvirt/krb5.tab\n"
-)
+RHEL7_SYSCONFIG = fixture('sysconfig-libvirtd.rhel7')  # RHEL 7's /etc/sysconfig/libvirtd, not a lab file
 
 
 def test_shell_round_trip_and_values():

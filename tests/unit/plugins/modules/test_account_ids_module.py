@@ -6,28 +6,21 @@
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-import contextlib
-import json
 import os
 import stat
 
 import pytest
 
 from ansible.module_utils import basic
-from ansible.module_utils.common.text.converters import to_bytes
 
 from ansible_collections.novaops.console_migration.plugins.modules import account_ids
-
-try:  # ansible-core >= 2.19
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # pragma: no cover - older ansible-core
-    from unittest import mock
-
-    @contextlib.contextmanager
-    def patch_module_args(args=None):
-        payload = to_bytes(json.dumps({'ANSIBLE_MODULE_ARGS': args or {}}))
-        with mock.patch.object(basic, '_ANSIBLE_ARGS', payload):
-            yield
+from ansible_collections.novaops.console_migration.tests.unit.plugins.modules.module_harness import (
+    FailJson,
+    exit_json as harness_exit_json,
+    module_args,
+    patch_exits,
+    run_module,
+)
 
 
 GETENT = '/usr/bin/getent'
@@ -40,14 +33,6 @@ SHOW = [SYSTEMCTL, 'show', '--property=Id,LoadState,ActiveState', '--']
 OLD = 4242    # the test account's uid and gid
 NEW = 4343    # their target
 TAKEN = 4444  # held by the account `other`
-
-
-class ExitJson(Exception):
-    pass
-
-
-class FailJson(Exception):
-    pass
 
 
 def unit_name(name):
@@ -141,19 +126,13 @@ class FakeHost(object):
 @pytest.fixture(autouse=True)
 def module_exits(monkeypatch):
     def exit_json(self, **kwargs):
-        kwargs.setdefault('changed', False)
         kwargs['warnings'] = list(getattr(self, '_test_warnings', []))
-        raise ExitJson(kwargs)
-
-    def fail_json(self, msg, **kwargs):
-        kwargs.update(msg=msg, failed=True)
-        raise FailJson(kwargs)
+        harness_exit_json(self, **kwargs)
 
     def warn(self, text):
         self._test_warnings = getattr(self, '_test_warnings', []) + [text]
 
-    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
+    patch_exits(monkeypatch, exit_json)
     monkeypatch.setattr(basic.AnsibleModule, 'warn', warn)
 
 
@@ -238,25 +217,12 @@ def args_for(tree, **extra):
     return args
 
 
-def _args(args, check, diff):
-    args = dict(args)
-    args['_ansible_check_mode'] = check
-    args['_ansible_diff'] = diff
-    return args
-
-
 def run(args, check=False, diff=False):
-    with patch_module_args(_args(args, check, diff)):
-        with pytest.raises(ExitJson) as result:
-            account_ids.main()
-    return result.value.args[0]
+    return run_module(account_ids.main, module_args(args, check, diff))
 
 
 def run_fail(args, check=False, diff=False):
-    with patch_module_args(_args(args, check, diff)):
-        with pytest.raises(FailJson) as result:
-            account_ids.main()
-    return result.value.args[0]
+    return run_module(account_ids.main, module_args(args, check, diff), FailJson)
 
 
 def compute_units(host):

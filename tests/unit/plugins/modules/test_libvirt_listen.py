@@ -6,28 +6,20 @@
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-import contextlib
 import difflib
-import json
 import os
 
 import pytest
 
 from ansible.module_utils import basic
-from ansible.module_utils.common.text.converters import to_bytes
 
 from ansible_collections.novaops.console_migration.plugins.modules import libvirt_listen
-
-try:  # ansible-core >= 2.19
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # pragma: no cover - older ansible-core
-    from unittest import mock
-
-    @contextlib.contextmanager
-    def patch_module_args(args=None):
-        payload = to_bytes(json.dumps({'ANSIBLE_MODULE_ARGS': args or {}}))
-        with mock.patch.object(basic, '_ANSIBLE_ARGS', payload):
-            yield
+from ansible_collections.novaops.console_migration.tests.unit.plugins.modules.module_harness import (
+    FailJson,
+    module_args,
+    patch_exits,
+    run_module,
+)
 
 
 SYSTEMCTL = '/usr/bin/systemctl'
@@ -51,14 +43,6 @@ def fixture(name):
 
 DEBIAN12_CONF = fixture('libvirtd.conf.debian12')
 DEBIAN12_DEFAULT = fixture('default-libvirtd.debian12')
-
-
-class ExitJson(Exception):
-    pass
-
-
-class FailJson(Exception):
-    pass
 
 
 def unit(active='inactive', file='disabled', load='loaded'):
@@ -218,16 +202,7 @@ class FakeHost(object):
 
 @pytest.fixture(autouse=True)
 def module_exits(monkeypatch):
-    def exit_json(self, **kwargs):
-        kwargs.setdefault('changed', False)
-        raise ExitJson(kwargs)
-
-    def fail_json(self, msg, **kwargs):
-        kwargs.update(msg=msg, failed=True)
-        raise FailJson(kwargs)
-
-    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
+    patch_exits(monkeypatch)
 
 
 @pytest.fixture
@@ -249,25 +224,17 @@ def make_host(tmp_path, monkeypatch):
 
 
 def _args(host, args, check, diff):
-    args = dict(args)
+    args = module_args(args, check, diff)
     args.setdefault('root', host.root)
-    args['_ansible_check_mode'] = check
-    args['_ansible_diff'] = diff
     return args
 
 
 def run(host, args, check=False, diff=False):
-    with patch_module_args(_args(host, args, check, diff)):
-        with pytest.raises(ExitJson) as result:
-            libvirt_listen.main()
-    return result.value.args[0]
+    return run_module(libvirt_listen.main, _args(host, args, check, diff))
 
 
 def run_fail(host, args, check=False):
-    with patch_module_args(_args(host, args, check, False)):
-        with pytest.raises(FailJson) as result:
-            libvirt_listen.main()
-    return result.value.args[0]
+    return run_module(libvirt_listen.main, _args(host, args, check, False), FailJson)
 
 
 def systemctl(*args):
@@ -669,20 +636,7 @@ def test_modular_mode_turns_off_libvirtd_listeners_of_an_earlier_socket_mode(mak
 
 # -- legacy mode ---------------------------------------------------------------------------
 
-RHEL7_SYSCONFIG = (
-    "# Override the default config file\n"
-    "# NOTE: This setting is no longer honoured if using\n"
-    "#       systemd. Set '--config /etc/libvirt/libvirtd.conf'\n"
-    "#       in LIBVIRTD_ARGS instead.\n"
-    "#LIBVIRTD_CONFIG=/etc/libvirt/libvirtd.conf\n"
-    "\n"
-    "# Listen for TCP/IP connections\n"
-    "# NB. must setup TLS/SSL keys prior to using this\n"
-    "#LIBVIRTD_ARGS=\"--listen\"\n"
-    "\n"
-    "# Override Kerberos service keytab for SASL/GSSAPI\n"
-    "#KRB5_KTNAME=/etc/libvirt/krb5.tab\n"
-)
+RHEL7_SYSCONFIG = fixture('sysconfig-libvirtd.rhel7')  # RHEL 7's /etc/sysconfig/libvirtd, not a lab file
 
 
 def rhel7_host(make_host):

@@ -8,7 +8,6 @@
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-import contextlib
 import json
 import os
 import socket
@@ -16,20 +15,15 @@ import socket
 import pytest
 
 from ansible.module_utils import basic
-from ansible.module_utils.common.text.converters import to_bytes
 
 from ansible_collections.novaops.console_migration.plugins.modules import migration_facts
+from ansible_collections.novaops.console_migration.tests.unit.plugins.modules.module_harness import (
+    ExitJson,
+    FailJson,
+    patch_exits,
+    run_module,
+)
 
-try:  # ansible-core >= 2.19
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # pragma: no cover - older ansible-core
-    from unittest import mock
-
-    @contextlib.contextmanager
-    def patch_module_args(args=None):
-        payload = to_bytes(json.dumps({'ANSIBLE_MODULE_ARGS': args or {}}))
-        with mock.patch.object(basic, '_ANSIBLE_ARGS', payload):
-            yield
 
 IP = '/usr/sbin/ip'
 GETENT = '/usr/bin/getent'
@@ -50,14 +44,6 @@ IP_ADDR = json.dumps([
 ])
 CAPS = (u"<capabilities>\n  <host>\n    <cpu>\n      <arch>x86_64</arch>\n      <model>Cascadelake-Server-noTSX</model>\n"
         u"      <vendor>Intel</vendor>\n    </cpu>\n  </host>\n</capabilities>\n")
-
-
-class ExitJson(Exception):
-    pass
-
-
-class FailJson(Exception):
-    pass
 
 
 class FakeHost(object):
@@ -122,15 +108,10 @@ RESOLVER = {
 
 @pytest.fixture(autouse=True)
 def module_exits(monkeypatch):
-    def exit_json(self, **kwargs):
+    def exit_json(self, **kwargs):  # the result as given: no ``changed`` added
         raise ExitJson(kwargs)
 
-    def fail_json(self, msg, **kwargs):
-        kwargs.update(msg=msg, failed=True)
-        raise FailJson(kwargs)
-
-    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
+    patch_exits(monkeypatch, exit_json)
 
 
 @pytest.fixture
@@ -171,10 +152,7 @@ def root(tmp_path):
 def run(args, check_mode=False):
     if check_mode:
         args = dict(args, _ansible_check_mode=True)
-    with patch_module_args(args):
-        with pytest.raises((ExitJson, FailJson)) as info:
-            migration_facts.main()
-    return info.value.args[0]
+    return run_module(migration_facts.main, args, (ExitJson, FailJson))
 
 
 def base_args(root, **extra):

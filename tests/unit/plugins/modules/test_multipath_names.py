@@ -13,36 +13,21 @@ restart`` on both compute hosts; the module does the first part only.
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-import contextlib
-import json
 import os
 import stat
 
 import pytest
 
 from ansible.module_utils import basic
-from ansible.module_utils.common.text.converters import to_bytes
 
 from ansible_collections.novaops.console_migration.plugins.modules import multipath_names
-
-try:  # ansible-core >= 2.19
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # pragma: no cover - older ansible-core
-    from unittest import mock
-
-    @contextlib.contextmanager
-    def patch_module_args(args=None):
-        payload = to_bytes(json.dumps({'ANSIBLE_MODULE_ARGS': args or {}}))
-        with mock.patch.object(basic, '_ANSIBLE_ARGS', payload):
-            yield
-
-
-class ExitJson(Exception):
-    pass
-
-
-class FailJson(Exception):
-    pass
+from ansible_collections.novaops.console_migration.tests.unit.plugins.modules.module_harness import (
+    ExitJson,
+    FailJson,
+    module_args,
+    patch_exits,
+    run_module,
+)
 
 
 class Host(object):
@@ -91,24 +76,11 @@ def host(monkeypatch, tmp_path):
 
 @pytest.fixture(autouse=True)
 def module_exits(monkeypatch):
-    def exit_json(self, **kwargs):
-        kwargs.setdefault('changed', False)
-        raise ExitJson(kwargs)
-
-    def fail_json(self, msg, **kwargs):
-        kwargs.update(msg=msg, failed=True)
-        raise FailJson(kwargs)
-
-    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
+    patch_exits(monkeypatch)
 
 
 def run(args, check=False, diff=False, expect=ExitJson):
-    args = dict(args, _ansible_check_mode=check, _ansible_diff=diff)
-    with patch_module_args(args):
-        with pytest.raises(expect) as result:
-            multipath_names.main()
-    return result.value.args[0]
+    return run_module(multipath_names.main, module_args(args, check, diff), expect)
 
 
 def write(path, text):

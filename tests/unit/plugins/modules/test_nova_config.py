@@ -6,71 +6,33 @@
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-import contextlib
-import json
 import os
 import stat
 
 import pytest
 
 from ansible.module_utils import basic
-from ansible.module_utils.common.text.converters import to_bytes
 
 from ansible_collections.novaops.console_migration.plugins.modules import nova_config
-
-try:  # ansible-core >= 2.19
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # pragma: no cover - older ansible-core
-    from unittest import mock
-
-    @contextlib.contextmanager
-    def patch_module_args(args=None):
-        payload = to_bytes(json.dumps({'ANSIBLE_MODULE_ARGS': args or {}}))
-        with mock.patch.object(basic, '_ANSIBLE_ARGS', payload):
-            yield
-
-
-class ExitJson(Exception):
-    pass
-
-
-class FailJson(Exception):
-    pass
+from ansible_collections.novaops.console_migration.tests.unit.plugins.modules.module_harness import (
+    FailJson,
+    module_args,
+    patch_exits,
+    run_module,
+)
 
 
 @pytest.fixture(autouse=True)
 def module_exits(monkeypatch):
-    def exit_json(self, **kwargs):
-        kwargs.setdefault('changed', False)
-        raise ExitJson(kwargs)
-
-    def fail_json(self, msg, **kwargs):
-        kwargs.update(msg=msg, failed=True)
-        raise FailJson(kwargs)
-
-    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
-
-
-def _args(args, check, diff):
-    args = dict(args)
-    args['_ansible_check_mode'] = check
-    args['_ansible_diff'] = diff
-    return args
+    patch_exits(monkeypatch)
 
 
 def run(args, check=False, diff=False):
-    with patch_module_args(_args(args, check, diff)):
-        with pytest.raises(ExitJson) as result:
-            nova_config.main()
-    return result.value.args[0]
+    return run_module(nova_config.main, module_args(args, check, diff))
 
 
 def run_fail(args, check=False, diff=False):
-    with patch_module_args(_args(args, check, diff)):
-        with pytest.raises(FailJson) as result:
-            nova_config.main()
-    return result.value.args[0]
+    return run_module(nova_config.main, module_args(args, check, diff), FailJson)
 
 
 ORIGINAL = (

@@ -6,26 +6,17 @@
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-import contextlib
-import json
 
 import pytest
 
 from ansible.module_utils import basic
-from ansible.module_utils.common.text.converters import to_bytes
 
 from ansible_collections.novaops.console_migration.plugins.modules import nova_release
-
-try:  # ansible-core >= 2.19
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # pragma: no cover - older ansible-core
-    from unittest import mock
-
-    @contextlib.contextmanager
-    def patch_module_args(args=None):
-        payload = to_bytes(json.dumps({'ANSIBLE_MODULE_ARGS': args or {}}))
-        with mock.patch.object(basic, '_ANSIBLE_ARGS', payload):
-            yield
+from ansible_collections.novaops.console_migration.tests.unit.plugins.modules.module_harness import (
+    FailJson,
+    patch_exits,
+    run_module,
+)
 
 
 DEFAULTS = ['nova-common', 'openstack-nova-common', 'python3-nova', 'nova-compute', 'openstack-nova-compute']
@@ -43,14 +34,6 @@ def dpkg_missing(*names):
 
 def rpm_missing(*names):
     return ''.join('package %s is not installed\n' % n for n in names)
-
-
-class ExitJson(Exception):
-    pass
-
-
-class FailJson(Exception):
-    pass
 
 
 class FakeHost(object):
@@ -75,16 +58,7 @@ class FakeHost(object):
 
 @pytest.fixture(autouse=True)
 def module_exits(monkeypatch):
-    def exit_json(self, **kwargs):
-        kwargs.setdefault('changed', False)
-        raise ExitJson(kwargs)
-
-    def fail_json(self, msg, **kwargs):
-        kwargs.update(msg=msg, failed=True)
-        raise FailJson(kwargs)
-
-    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
+    patch_exits(monkeypatch)
 
 
 def make_host(monkeypatch, **tools):
@@ -99,17 +73,11 @@ def make_host(monkeypatch, **tools):
 def run(args=None, check=False):
     args = dict(args or {})
     args['_ansible_check_mode'] = check
-    with patch_module_args(args):
-        with pytest.raises(ExitJson) as result:
-            nova_release.main()
-    return result.value.args[0]
+    return run_module(nova_release.main, args)
 
 
 def run_fail(args=None):
-    with patch_module_args(dict(args or {})):
-        with pytest.raises(FailJson) as result:
-            nova_release.main()
-    return result.value.args[0]
+    return run_module(nova_release.main, dict(args or {}), FailJson)
 
 
 def outcome(result):

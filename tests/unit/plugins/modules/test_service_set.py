@@ -6,39 +6,23 @@
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-import contextlib
-import json
 
 import pytest
 
 from ansible.module_utils import basic
-from ansible.module_utils.common.text.converters import to_bytes
 
 from ansible_collections.novaops.console_migration.plugins.modules import service_set
-
-try:  # ansible-core >= 2.19
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # pragma: no cover - older ansible-core
-    from unittest import mock
-
-    @contextlib.contextmanager
-    def patch_module_args(args=None):
-        payload = to_bytes(json.dumps({'ANSIBLE_MODULE_ARGS': args or {}}))
-        with mock.patch.object(basic, '_ANSIBLE_ARGS', payload):
-            yield
+from ansible_collections.novaops.console_migration.tests.unit.plugins.modules.module_harness import (
+    FailJson,
+    module_args,
+    patch_exits,
+    run_module,
+)
 
 
 SYSTEMCTL = '/usr/bin/systemctl'
 JOURNALCTL = '/usr/bin/journalctl'
 SHOW = [SYSTEMCTL, 'show', '--property=Id,LoadState,ActiveState,UnitFileState,SubState', '--']
-
-
-class ExitJson(Exception):
-    pass
-
-
-class FailJson(Exception):
-    pass
 
 
 def full_name(name):
@@ -170,16 +154,7 @@ class FakeHost(object):
 
 @pytest.fixture(autouse=True)
 def module_exits(monkeypatch):
-    def exit_json(self, **kwargs):
-        kwargs.setdefault('changed', False)
-        raise ExitJson(kwargs)
-
-    def fail_json(self, msg, **kwargs):
-        kwargs.update(msg=msg, failed=True)
-        raise FailJson(kwargs)
-
-    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
+    patch_exits(monkeypatch)
 
 
 @pytest.fixture(autouse=True)
@@ -207,25 +182,12 @@ def make_host(monkeypatch, units):
     return host
 
 
-def _args(args, check, diff):
-    args = dict(args)
-    args['_ansible_check_mode'] = check
-    args['_ansible_diff'] = diff
-    return args
-
-
 def run(args, check=False, diff=False):
-    with patch_module_args(_args(args, check, diff)):
-        with pytest.raises(ExitJson) as result:
-            service_set.main()
-    return result.value.args[0]
+    return run_module(service_set.main, module_args(args, check, diff))
 
 
 def run_fail(args, check=False, diff=False):
-    with patch_module_args(_args(args, check, diff)):
-        with pytest.raises(FailJson) as result:
-            service_set.main()
-    return result.value.args[0]
+    return run_module(service_set.main, module_args(args, check, diff), FailJson)
 
 
 def systemctl(*args):
