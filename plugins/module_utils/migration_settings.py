@@ -43,6 +43,11 @@ Facts the plan relies on:
   source QEMU to a port of ``migration_port_min``..``migration_port_max``
   (qemu.conf, libvirt defaults 49152..49215) on the destination, whatever
   the libvirt transport, ssh included.
+* With the ssh transport libvirtd (root, peer-to-peer as nova migrates)
+  runs ``ssh`` to the destination: root needs a key every peer accepts, the
+  peers' host keys, and sshd reachable on port 22 from the other computes.
+  The role sets these up (``openssh-server`` plus Debian's
+  ``openssh-client`` / RHEL's ``openssh-clients``).
 * libvirt's default TLS file locations: ``/etc/pki/CA/cacert.pem``,
   ``/etc/pki/libvirt/servercert.pem``, ``/etc/pki/libvirt/private/serverkey.pem``,
   ``/etc/pki/libvirt/clientcert.pem``, ``/etc/pki/libvirt/private/clientkey.pem``.
@@ -127,6 +132,11 @@ _SASL_PACKAGES = {
     'debian': ['sasl2-bin', 'libsasl2-modules'],
     'ubuntu': ['sasl2-bin', 'libsasl2-modules'],
     'redhat': ['cyrus-sasl', 'cyrus-sasl-md5'],
+}
+_SSH_PACKAGES = {
+    'debian': ['openssh-server', 'openssh-client'],
+    'ubuntu': ['openssh-server', 'openssh-client'],
+    'redhat': ['openssh-server', 'openssh-clients'],
 }
 _COMPUTE_SERVICE = {'redhat': 'openstack-nova-compute', 'ubuntu': 'nova-compute', 'debian': 'nova-compute'}
 
@@ -498,9 +508,7 @@ def migration_plan(settings):
         plan['tls_files'] = [{'name': name, 'src': ctx['tls_files'][name], 'dest': dest, 'mode': mode}
                              for name, dest, mode in TLS_FILES]
     if transport == 'ssh':
-        warnings.append('live_migration_transport: ssh: libvirt connects to qemu+ssh://<peer>/system as the user '
-                        'running nova-compute, which needs SSH keys every peer accepts and SSH open between '
-                        'the compute hosts; the role manages neither')
+        plan['packages'] = list(_SSH_PACKAGES[distro])
 
     peers = ctx['peers']
     rules = []
@@ -508,6 +516,8 @@ def migration_plan(settings):
         rules.append({'name': 'libvirt_%s' % transport,
                       'port': ctx['tls_port'] if transport == 'tls' else ctx['tcp_port'],
                       'protocol': 'tcp', 'sources': list(peers)})
+    # ssh: port 22 is left as it is. A source-restricted rule would reject
+    # every other client, the controller and administrators included.
     rules.append({'name': 'qemu_migration', 'port': '%d:%d' % (ctx['port_min'], ctx['port_max']),
                   'protocol': 'tcp', 'sources': list(peers)})
     if not peers:

@@ -175,3 +175,12 @@ def test_tcp_with_sasl_migrates_and_stays_closed_to_the_proxy(lab):
         assert tcp_probe(lab["proxy1"], address(host), 16509)[0] == "refused"
         assert nova_conf(host).get("libvirt", "live_migration_scheme") == "tcp"
     migrate(lab, "tcp")
+
+
+def test_ssh_transport_migrates(lab):
+    # virsh (root on the source) opens the ssh connection itself without
+    # --p2p; the root key, ssh client config and known hosts the role sets up
+    # cover it just as they cover libvirtd's peer-to-peer connection.
+    switch = run_site("-e", '{"live_migration_transport": "ssh"}')
+    assert switch.returncode == 0, switch.stdout[-4000:] + switch.stderr[-2000:]
+    migrate(lab, "ssh")

@@ -297,15 +297,53 @@ def test_tcp_firewall_uses_the_tcp_port_and_custom_ranges():
         '-A INPUT -s 192.168.2.12 -m state --state NEW -m tcp -p tcp --dport 16600 -j ACCEPT'
 
 
-def test_ssh_transport_keeps_only_the_qemu_ports():
+def test_ssh_transport_opens_the_qemu_ports_and_leaves_ssh_alone():
     result = plan(live_migration_transport='ssh')
     assert result['libvirt_uri'] == 'qemu+ssh://%s/system'
     assert result['libvirtd'] == {'transport': None, 'auth_tcp': None, 'listen_address': None,
                                   'tcp_port': 16509, 'tls_port': 16514}
-    assert [rule['name'] for rule in result['firewall']['rules']] == ['qemu_migration']
+    peers = ['192.168.2.12', '192.168.2.13']
+    assert result['firewall']['rules'] == [
+        {'name': 'qemu_migration', 'port': '49152:49215', 'protocol': 'tcp', 'sources': peers}]
+    assert result['iptables_lines'][0] == \
+        '-A INPUT -s 192.168.2.12 -m state --state NEW -m tcp -p tcp --dport 49152:49215 -j ACCEPT'
+    assert not any('--dport 22 ' in line for line in result['iptables_lines'])
     assert len(result['iptables_lines']) == 2
-    assert any(w.startswith('live_migration_transport: ssh: ') for w in result['warnings'])
+    # The SSH trust is set up by the role now: no warning leaves it to the operator.
+    assert not any(w.startswith('live_migration_transport: ssh') for w in result['warnings'])
     assert not any('live_migration_tls_files' in w for w in result['warnings'])
+
+
+@pytest.mark.parametrize('distro, packages', [
+    ('debian', ['openssh-server', 'openssh-client']),
+    ('ubuntu', ['openssh-server', 'openssh-client']),
+    ('redhat', ['openssh-server', 'openssh-clients']),
+])
+def test_ssh_transport_installs_openssh(distro, packages):
+    assert plan(distro=distro, live_migration_transport='ssh')['packages'] == packages
+
+
+@pytest.mark.parametrize('transport', ['tls', 'tcp'])
+def test_other_transports_neither_install_nor_open_ssh(transport):
+    result = plan(live_migration_transport=transport, live_migration_sasl_password=PASSWORD)
+    assert not any(name.startswith('openssh') for name in result['packages'])
+    assert 'ssh' not in [rule['name'] for rule in result['firewall']['rules']]
+    assert not any('--dport 22 ' in line for line in result['iptables_lines'])
+
+
+def test_ssh_transport_with_firewall_none_names_the_qemu_ports_in_the_warning():
+    result = plan(live_migration_transport='ssh', novaops_firewall_backend='none')
+    assert result['firewall']['rules'] == []
+    warning = [w for w in result['warnings'] if w.startswith('novaops_firewall_backend: none')]
+    assert len(warning) == 1
+    assert '--dport 49152:49215 -j ACCEPT' in warning[0]
+    assert '--dport 22 ' not in warning[0]
+
+
+def test_ssh_transport_without_peers_opens_nothing():
+    result = plan(live_migration_transport='ssh', live_migration_peers=[])
+    assert result['firewall']['rules'] == []
+    assert result['packages'] == ['openssh-server', 'openssh-clients']
 
 
 def test_ipv6_peers_with_firewalld():
