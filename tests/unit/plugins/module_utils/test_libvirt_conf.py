@@ -311,18 +311,7 @@ def test_strip_listen_flag(args, result):
 
 # -- upstart -----------------------------------------------------------------------------
 
-DIABLO_UPSTART = (
-    'description "libvirt daemon"\n'
-    'author "Dustin Kirkland <kirkland@canonical.com>"\n'
-    '\n'
-    'start on runlevel [2345]\n'
-    'stop on runlevel [!2345]\n'
-    '\n'
-    'expect daemon\n'
-    'respawn\n'
-    '\n'
-    'exec /usr/sbin/libvirtd -d\n'
-)
+DIABLO_UPSTART = fixture('libvirt-bin.conf.upstart')  # Ubuntu's upstart job of the Diablo era
 
 PRECISE_UPSTART = (
     'env libvirtd_opts="-d"\n'

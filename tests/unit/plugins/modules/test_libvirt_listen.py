@@ -703,18 +703,7 @@ def test_legacy_on_systemd_disables_leftover_ip_sockets(make_host):
     ]
 
 
-DIABLO_UPSTART = (
-    'description "libvirt daemon"\n'
-    'author "Dustin Kirkland <kirkland@canonical.com>"\n'
-    '\n'
-    'start on runlevel [2345]\n'
-    'stop on runlevel [!2345]\n'
-    '\n'
-    'expect daemon\n'
-    'respawn\n'
-    '\n'
-    'exec /usr/sbin/libvirtd -d\n'
-)
+DIABLO_UPSTART = fixture('libvirt-bin.conf.upstart')  # Ubuntu's upstart job of the Diablo era
 DIABLO_DEFAULT = (
     '# Defaults for libvirt-bin initscript (/etc/init.d/libvirt-bin)\n'
     '# This is a POSIX shell fragment\n'
