@@ -39,17 +39,21 @@ usage: lab/lab.sh COMMAND
   down       remove the lab containers and network (keeps image and cache)
   status     list the lab containers with state and IP
   inventory  print a YAML Ansible inventory for the lab
+  doctor     check what the lab needs on this machine (root, podman, OCI
+             runtime, network DNS, ulimits, debootstrap, free disk, mirror)
+             and print the fix for each missing piece
 
 Environment: NOVAOPS_LAB_PREFIX (novaops-lab), NOVAOPS_LAB_HOSTS ("proxy1
 compute1 compute2"), NOVAOPS_LAB_SUBNET (10.231.0.0/24), NOVAOPS_LAB_CACHE
 (/var/cache/novaops-lab), NOVAOPS_LAB_IMAGE (use this image, never build),
 NOVAOPS_LAB_RUNTIME (OCI runtime; "default" = podman's own choice),
-NOVAOPS_LAB_EXTRA_ARGS (extra podman run args), NOVAOPS_LAB_TIMEOUT (90 s).
+NOVAOPS_LAB_EXTRA_ARGS (extra podman run args), NOVAOPS_LAB_TIMEOUT (90 s),
+NOVAOPS_LAB_MIN_FREE_GB (10).
 EOF
 }
 
 need_podman() {
-  command -v podman >/dev/null 2>&1 || die "podman is not installed (Debian: apt-get install podman runc)"
+  command -v podman >/dev/null 2>&1 || die "podman is not installed (scripts/setup.sh installs it; lab/lab.sh doctor lists what is missing)"
   [[ $(id -u) -eq 0 ]] || die "run as root: the lab uses rootful podman"
 }
 
@@ -61,6 +65,145 @@ check_hosts() {
       || die "bad host name '$h' in NOVAOPS_LAB_HOSTS (use a-z, 0-9, -)"
   done
   [[ $PREFIX =~ ^[a-zA-Z0-9][a-zA-Z0-9_.-]*$ ]] || die "bad NOVAOPS_LAB_PREFIX '$PREFIX'"
+}
+
+# --- prerequisites --------------------------------------------------------------
+
+# Where podman looks for netavark/aardvark-dns, and for CNI plugins.
+HELPER_DIRS=(/usr/local/libexec/podman /usr/local/lib/podman /usr/libexec/podman /usr/lib/podman)
+CNI_DIRS=(/usr/local/libexec/cni /usr/libexec/cni /usr/local/lib/cni /usr/lib/cni /opt/cni/bin)
+
+find_in() { # name dir...
+  local name=$1 d
+  shift
+  for d in "$@"; do [[ -x $d/$name ]] && return 0; done
+  return 1
+}
+
+network_backend() { podman info --format '{{.Host.NetworkBackend}}' 2>/dev/null || true; }
+
+# What the network backend lacks for name resolution between containers
+# (empty when it has DNS). Fresh machines get netavark + aardvark-dns; a
+# machine whose podman already settled on CNI needs the dnsname plugin.
+dns_gap() {
+  case $1 in
+    netavark) find_in aardvark-dns "${HELPER_DIRS[@]}" || echo "aardvark-dns (apt-get install aardvark-dns)" ;;
+    cni) find_in dnsname "${CNI_DIRS[@]}" \
+      || echo "the CNI dnsname plugin (apt-get install golang-github-containernetworking-plugin-dnsname)" ;;
+    *) echo "a network backend podman knows (it reports '${1:-nothing}'; apt-get install netavark aardvark-dns)" ;;
+  esac
+}
+
+# The OCI runtime the lab runs containers with ("default" = podman's choice).
+lab_runtime() {
+  local rt=${NOVAOPS_LAB_RUNTIME:-}
+  if [[ -z $rt ]]; then
+    if command -v runc >/dev/null 2>&1 || [[ -x /usr/sbin/runc || -x /usr/bin/runc ]]; then
+      rt=runc
+    else
+      rt=default
+    fi
+  fi
+  printf '%s\n' "$rt"
+}
+
+# crun refuses cgroup v1 and hybrid hierarchies.
+cgroup_hybrid() {
+  [[ -d /sys/fs/cgroup/unified ]] || [[ $(stat -fc %T /sys/fs/cgroup 2>/dev/null) != cgroup2fs ]]
+}
+
+# Free GiB on the filesystem holding PATH (or its nearest existing parent).
+free_gb() {
+  local p=$1
+  while [[ ! -e $p ]]; do p=$(dirname "$p"); done
+  df -P -B1G "$p" | awk 'NR == 2 { print $4 }'
+}
+
+cmd_doctor() {
+  local missing=0 v rt backend gap n p min=${NOVAOPS_LAB_MIN_FREE_GB:-10}
+  row() { # ok|MISSING what detail [fix]
+    printf '%-8s %-12s %s\n' "$1" "$2" "$3"
+    [[ -z ${4:-} ]] || printf '%-8s %-12s fix: %s\n' '' '' "$4"
+    [[ $1 == ok ]] || missing=$((missing + 1))
+  }
+  if [[ $(id -u) -eq 0 ]]; then row ok root "running as root"
+  else row MISSING root "the lab uses rootful podman" "run lab/lab.sh as root"; fi
+
+  if command -v podman >/dev/null 2>&1; then
+    v=$(podman version --format '{{.Client.Version}}' 2>/dev/null || echo unknown)
+    if [[ $v =~ ^[4-9]\. ]]; then row ok podman "podman $v"
+    else row MISSING podman "podman $v (4.x or later needed)" "apt-get install podman (scripts/setup.sh)"; fi
+  else
+    row MISSING podman "podman is not installed" "apt-get install podman (scripts/setup.sh)"
+  fi
+
+  rt=$(lab_runtime)
+  if [[ $rt == default ]]; then
+    if cgroup_hybrid; then
+      row MISSING runtime "no runc, and crun cannot run on this host's cgroup v1/hybrid hierarchy" \
+        "apt-get install runc (scripts/setup.sh)"
+    else
+      row ok runtime "podman's default runtime (cgroup v2)"
+    fi
+  elif command -v "$rt" >/dev/null 2>&1; then
+    row ok runtime "$rt ($("$rt" --version 2>/dev/null | sed -n 1p))"
+  else
+    row MISSING runtime "$rt is not installed" "apt-get install $rt, or set NOVAOPS_LAB_RUNTIME"
+  fi
+
+  if command -v podman >/dev/null 2>&1; then
+    backend=$(network_backend)
+  elif find_in netavark "${HELPER_DIRS[@]}"; then
+    backend=netavark
+  else
+    backend=
+  fi
+  if [[ -z $backend ]]; then
+    row MISSING dns "no podman network backend with DNS" "apt-get install netavark aardvark-dns (scripts/setup.sh)"
+  elif gap=$(dns_gap "$backend") && [[ -z $gap ]]; then
+    row ok dns "$backend with name resolution between the lab hosts"
+  else
+    row MISSING dns "$backend without DNS: the lab hosts cannot resolve each other" "install $gap (scripts/setup.sh)"
+  fi
+  if command -v iptables >/dev/null 2>&1; then
+    row ok iptables "for the lab network's NAT rules"
+  else
+    row MISSING iptables "podman's network backend sets up the lab network's NAT with iptables" \
+      "apt-get install iptables (scripts/setup.sh)"
+  fi
+
+  n=$(ulimit -Hn)
+  if [[ $n == unlimited ]] || ((n >= 16384)); then row ok nofile "hard limit $n (containers get 16384)"
+  else row MISSING nofile "hard limit $n, the containers get 16384" "raise root's hard nofile limit to 16384 (limits.conf or the service's LimitNOFILE)"; fi
+  n=$(ulimit -Hu)
+  if [[ $n == unlimited ]] || ((n >= 8192)); then row ok nproc "hard limit $n (containers get 8192)"
+  else row MISSING nproc "hard limit $n, the containers get 8192" "raise root's hard nproc limit to 8192"; fi
+
+  if [[ -n ${NOVAOPS_LAB_IMAGE:-} ]]; then
+    row ok image "NOVAOPS_LAB_IMAGE=$NOVAOPS_LAB_IMAGE (no build)"
+  elif command -v debootstrap >/dev/null 2>&1; then
+    row ok debootstrap "debootstrap $(dpkg-query -W -f='${Version}' debootstrap 2>/dev/null)"
+  else
+    row MISSING debootstrap "needed to build the lab image" "apt-get install debootstrap (scripts/setup.sh), or set NOVAOPS_LAB_IMAGE"
+  fi
+
+  for p in /var/lib/containers "$CACHE"; do
+    n=$(free_gb "$p")
+    if ((n >= min)); then row ok disk "$n GiB free for $p"
+    else row MISSING disk "$n GiB free for $p, the lab needs $min" "free space there (or set NOVAOPS_LAB_CACHE)"; fi
+  done
+
+  if timeout 5 bash -c '</dev/tcp/deb.debian.org/80' 2>/dev/null; then
+    row ok mirror "deb.debian.org answers (image build, packages in the hosts)"
+  else
+    row MISSING mirror "deb.debian.org does not answer" "the lab needs http://deb.debian.org for the image and the hosts' packages"
+  fi
+
+  if ((missing)); then
+    log "$missing missing: scripts/setup.sh installs the packages named above"
+    return 1
+  fi
+  log "everything the lab needs is here"
 }
 
 # --- image --------------------------------------------------------------------
@@ -143,14 +286,8 @@ ensure_image() {
 # --- containers -----------------------------------------------------------------
 
 runtime_args() {
-  local rt=${NOVAOPS_LAB_RUNTIME:-}
-  if [[ -z $rt ]]; then
-    if command -v runc >/dev/null 2>&1 || [[ -x /usr/sbin/runc || -x /usr/bin/runc ]]; then
-      rt=runc
-    else
-      rt=default
-    fi
-  fi
+  local rt
+  rt=$(lab_runtime)
   [[ $rt == default ]] || printf '%s\n' --runtime "$rt"
 }
 
@@ -178,17 +315,69 @@ container_ip() {
     "$1" 2>/dev/null || true
 }
 
+dns_enabled() { [[ $(podman network inspect --format '{{.DNSEnabled}}' "$1" 2>/dev/null) == true ]]; }
+
 ensure_network() {
+  local gap
+  gap=$(dns_gap "$(network_backend)") || true
+  [[ -z $gap ]] || die "podman's network backend has no DNS, so the lab hosts could not resolve each other: missing $gap (lab/lab.sh doctor)"
   if podman network exists "$NET"; then
     local have
     have=$(podman network inspect --format '{{range .Subnets}}{{.Subnet}} {{end}}' "$NET")
     [[ " $have " == *" $SUBNET "* ]] \
       || die "network $NET has subnet ${have% } but NOVAOPS_LAB_SUBNET is $SUBNET: run 'lab/lab.sh down' first"
-    return 0
+    dns_enabled "$NET" && return 0
+    log "network $NET was created without DNS: recreating it and its hosts"
+    remove_lab
   fi
   log "creating network $NET ($SUBNET)"
   podman network create --driver bridge --subnet "$SUBNET" \
     --label "novaops.lab=$PREFIX" "$NET" >/dev/null || die "cannot create network $NET"
+  dns_enabled "$NET" || die "podman created $NET without DNS (backend $(network_backend)): see lab/lab.sh doctor"
+}
+
+# Run in each host: every other lab host (name=address) resolves to its
+# address and answers (a TCP reset counts: the host is reached).
+REACH_PY='
+import socket, sys
+me = socket.gethostname()
+bad = []
+for arg in sys.argv[1:]:
+    name, want = arg.split("=", 1)
+    if name == me:
+        continue
+    try:
+        got = socket.getaddrinfo(name, None, socket.AF_INET)[0][4][0]
+    except OSError as e:
+        bad.append("%s does not resolve (%s)" % (name, e))
+        continue
+    if got != want:
+        bad.append("%s resolves to %s, its address is %s" % (name, got, want))
+    s = socket.socket()
+    s.settimeout(3)
+    try:
+        s.connect((got, 9))
+    except ConnectionRefusedError:
+        pass
+    except OSError as e:
+        bad.append("%s (%s) does not answer: %s" % (name, got, e))
+    finally:
+        s.close()
+print("\n".join(bad))
+sys.exit(1 if bad else 0)
+'
+
+check_network() {
+  local h out failed=0
+  local -a peers=()
+  for h in "${HOSTS[@]}"; do peers+=("$h=$(container_ip "$PREFIX-$h")"); done
+  for h in "${HOSTS[@]}"; do
+    if ! out=$(podman exec "$PREFIX-$h" python3 -c "$REACH_PY" "${peers[@]}" 2>&1); then
+      while read -r line; do [[ -n $line ]] && log "$h: $line"; done <<<"$out"
+      failed=1
+    fi
+  done
+  ((failed == 0)) || die "the lab hosts do not all resolve and reach each other on $NET (backend $(network_backend)): see lab/lab.sh doctor"
 }
 
 ensure_container() {
@@ -280,6 +469,7 @@ cmd_up() {
     ensure_container "$h" "$image" "$image_id"
   done
   wait_systemd
+  check_network
   log "lab $PREFIX up in $((SECONDS - t0)) s"
   for h in "${HOSTS[@]}"; do
     printf '%s %s %s\n' "$h" "$PREFIX-$h" "$(container_ip "$PREFIX-$h")"
@@ -290,8 +480,8 @@ lab_containers() {
   podman ps -a --filter "label=novaops.lab=$PREFIX" --format '{{.Names}}'
 }
 
-cmd_down() {
-  need_podman
+# Removes the lab's containers and network.
+remove_lab() {
   local -a names=()
   local n h
   while read -r n; do [[ -n $n ]] && names+=("$n"); done < <(lab_containers)
@@ -307,6 +497,11 @@ cmd_down() {
     log "removing network $NET"
     podman network rm "$NET" >/dev/null || die "cannot remove network $NET"
   fi
+}
+
+cmd_down() {
+  need_podman
+  remove_lab
   log "lab $PREFIX is down"
 }
 
@@ -376,6 +571,7 @@ main() {
     down) cmd_down ;;
     status) cmd_status ;;
     inventory) cmd_inventory ;;
+    doctor) cmd_doctor ;;
     help | -h | --help) usage ;;
     '') usage >&2; exit 2 ;;
     *) log "unknown command '$cmd'"; usage >&2; exit 2 ;;

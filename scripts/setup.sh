@@ -6,24 +6,39 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 VENV=${NOVAOPS_VENV:-$ROOT/.venv}
-APT_PACKAGES=(podman runc debootstrap rsync git ca-certificates python3-venv)
+# The lab: podman with runc (crun fails on cgroup v1/hybrid hosts) and the
+# netavark backend with aardvark-dns, so the lab hosts resolve each other by
+# name (podman's own backend; without it apt picks CNI, which has no DNS);
+# iptables for the network's NAT; debootstrap builds the image.
+APT_PACKAGES=(podman runc netavark aardvark-dns iptables debootstrap rsync git ca-certificates python3-venv)
+# A podman that already settled on CNI (it keeps the backend it first used)
+# resolves names with the dnsname plugin instead.
+CNI_DNS_PACKAGE=golang-github-containernetworking-plugin-dnsname
 
 log() { printf '==> %s\n' "$*" >&2; }
 
-install_apt_packages() {
-    local missing=()
-    for pkg in "${APT_PACKAGES[@]}"; do
-        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' \
-            || missing+=("$pkg")
-    done
-    [ ${#missing[@]} -eq 0 ] && return 0
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+
+apt_install() {
     if [ "$(id -u)" -ne 0 ]; then
-        echo "setup: run as root to install: ${missing[*]}" >&2
+        echo "setup: run as root to install: $*" >&2
         exit 1
     fi
-    log "apt-get install ${missing[*]}"
+    log "apt-get install $*"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+install_apt_packages() {
+    local missing=() pkg
+    for pkg in "${APT_PACKAGES[@]}"; do
+        installed "$pkg" || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+    if [ "$(podman info --format '{{.Host.NetworkBackend}}' 2>/dev/null)" = cni ] &&
+        ! installed "$CNI_DNS_PACKAGE"; then
+        apt_install "$CNI_DNS_PACKAGE"
+    fi
 }
 
 # The newest Python from 3.11 on: NOVAOPS_PYTHON, then pyenv's, then PATH.
