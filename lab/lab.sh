@@ -378,6 +378,7 @@ check_network() {
     fi
   done
   ((failed == 0)) || die "the lab hosts do not all resolve and reach each other on $NET (backend $(network_backend)): see lab/lab.sh doctor"
+  log "every host resolves and reaches every other by name"
 }
 
 ensure_container() {
