@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 name: console_plan
 short_description: Validate the console roles' variables and compute what they apply
-version_added: 0.1.0
+version_added: 1.0.0
 author: "novaops maintainers (@novaops)"
 description:
   - Takes a dictionary whose keys are the public variable names of the C(console_proxy) and C(compute_console) roles,

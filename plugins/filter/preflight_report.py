@@ -40,15 +40,64 @@ options:
     required: true
   settings:
     description:
-      - C(computes) and C(proxies) (lists of host names), C(migration_address) and C(proxyclient_address) (host ->
-        address), C(allowed_subnets) (list of CIDRs, default V([])), C(align_ids) (bool, default V(false); when
-        true, differing ids are V(ok), reported as C(ok (will be aligned))), C(block_migration) (bool, default
-        V(false); when true, local instance storage is V(ok)), C(cpu_baseline) (optional text, the CPU baseline
-        model computed by the playbook, shown in the report and suggested when the CPU models differ) and
-        C(peer_names) (optional, compute -> the name the other computes resolve, default the host name).
+      - The hosts to check, their addresses and how strict the checks are. Every key is optional; other keys are
+        ignored.
+      - A list may also be given as comma-separated text.
       - A malformed value raises an error listing every problem.
     type: dict
     required: true
+    suboptions:
+      computes:
+        description:
+          - The compute host names. Their order breaks ties in the comparisons across computes.
+        type: list
+        elements: str
+        default: []
+      proxies:
+        description:
+          - The console proxy host names.
+        type: list
+        elements: str
+        default: []
+      migration_address:
+        description:
+          - Compute host name -> its live migration address. A compute without one fails C(subnet).
+          - The C(resolution) check expects each compute's name to resolve to this address.
+        type: dict
+        default: {}
+      proxyclient_address:
+        description:
+          - Compute host name -> its console C(proxyclient) address, which every console proxy must have a route to
+            (C(proxy_reach)).
+        type: dict
+        default: {}
+      allowed_subnets:
+        description:
+          - CIDRs, one of which must hold every migration address (C(subnet)). When empty, the migration addresses
+            must all be in the subnet most computes share.
+        type: list
+        elements: str
+        default: []
+      align_ids:
+        description:
+          - When true, differing nova and QEMU ids are V(ok), reported as V(ok (will be aligned\)).
+        type: bool
+        default: false
+      block_migration:
+        description:
+          - When true, local instance storage is V(ok) (C(storage)).
+        type: bool
+        default: false
+      cpu_baseline:
+        description:
+          - The CPU baseline model computed by the playbook, shown in the report and suggested when the CPU models
+            differ.
+        type: str
+      peer_names:
+        description:
+          - Compute host name -> the name the other computes resolve for it (C(resolution)). Default the host name.
+        type: dict
+        default: {}
 """
 
 EXAMPLES = r"""

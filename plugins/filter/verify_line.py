@@ -37,7 +37,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 _value:
-  description: The line, for example C(ok   console http://proxy1:6080/vnc_auto.html from compute1 (200)).
+  description: The line, for example V(ok   console http://proxy1:6080/vnc_auto.html from compute1 (200\)).
   type: str
 """
 

@@ -232,7 +232,7 @@ services_restarted:
   elements: str
   sample: [libvirtd.socket, libvirtd-ro.socket, nova-compute, libvirtd]
 domains:
-  description: Running domains found (by name, or C(pid N (command)) for a QEMU process without C(-name)).
+  description: Running domains found (by name, or V(pid N (command\)) for a QEMU process without C(-name)).
   returned: always
   type: list
   elements: str

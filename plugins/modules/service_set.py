@@ -42,7 +42,7 @@ attributes:
   diff_mode:
     support: full
     details:
-      - 'One line C(UNIT: ACTIVE/ENABLED) per named unit before and after; C((restarted)) is added to the units
+      - 'One line C(UNIT: ACTIVE/ENABLED) per named unit before and after; V((restarted\)) is added to the units
         restarted.'
   platform:
     platforms: posix
