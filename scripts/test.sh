@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Every test: install what is needed, then unit tests, ansible-lint
 # (production profile), build + offline install + ansible-doc of the
-# collection, ansible-test sanity, and every molecule scenario on the lab.
-# NOVAOPS_TEST_STEPS="unit lint build sanity molecule" picks steps;
+# collection, the Galaxy import and release docs, the execution environment
+# context, the AWX-style checkout, ansible-test sanity, and every molecule
+# scenario on the lab.
+# NOVAOPS_TEST_STEPS="unit lint build galaxy ee awx sanity molecule" picks steps;
 # NOVAOPS_MOLECULE_SCENARIOS="default" picks scenarios.
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -15,7 +17,7 @@ COLL="$ROOT/.cache/collections/ansible_collections/novaops/console_migration"
 WORK=$(mktemp -d /tmp/novaops-test.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
-STEPS=${NOVAOPS_TEST_STEPS:-unit lint build sanity molecule}
+STEPS=${NOVAOPS_TEST_STEPS:-unit lint build galaxy ee awx sanity molecule}
 passed=0
 failed=0
 failures=()
@@ -43,21 +45,79 @@ step_lint() {
     ansible-lint --profile production
 }
 
-# Build the Galaxy tarball, install it into an empty collections path
-# without contacting Galaxy, and render the module docs from there.
+# The Galaxy tarball, built once per run.
+TARBALL=
+tarball() {
+    [ -n "$TARBALL" ] && [ -f "$TARBALL" ] && return 0
+    mkdir -p "$WORK/dist"
+    ansible-galaxy collection build --force --output-path "$WORK/dist" . >/dev/null || return 1
+    TARBALL=$(ls "$WORK"/dist/novaops-console_migration-*.tar.gz)
+}
+
+# What only a checkout needs: the lab, tests, scripts, changelog fragments.
+DEV_ONLY='^(\.ci|\.cache|\.venv|collections|lab|molecule|scripts|tests|inventories/lab|changelogs/fragments)(/|$)|^(site\.yml|ansible\.cfg|execution-environment\.yml|requirements-dev\.txt|\.ansible-lint|\.yamllint|\.gitignore)$'
+
+# Build the Galaxy tarball without dev-only files, install it into an empty
+# collections path without contacting Galaxy, render every module's and
+# role's docs from there and syntax-check its site playbook.
 step_build() {
-    local dist="$WORK/dist" cpath="$WORK/installed"
-    mkdir -p "$dist" "$cpath"
+    local cpath="$WORK/installed" dev m r
+    tarball || return 1
+    dev=$(tar -tzf "$TARBALL" | sed 's#^\./##; s#/$##' | grep -E "$DEV_ONLY")
+    if [ -n "$dev" ]; then
+        echo "dev-only files in $(basename "$TARBALL"):"
+        printf '  %s\n' $dev
+        return 1
+    fi
+    mkdir -p "$cpath"
     printf '[defaults]\n' >"$WORK/ansible.cfg"
-    ansible-galaxy collection build --force --output-path "$dist" . || return 1
     (
         cd "$WORK" || exit 1
         export ANSIBLE_CONFIG="$WORK/ansible.cfg" ANSIBLE_COLLECTIONS_PATH="$cpath"
-        ansible-galaxy collection install --offline -p "$cpath" "$dist"/novaops-console_migration-*.tar.gz &&
-            ansible-doc novaops.console_migration.nova_config >"$WORK/doc.txt" &&
-            grep -q 'nova.conf' "$WORK/doc.txt" &&
-            ansible-playbook -i "$ROOT/inventories/lab/hosts.yml" --syntax-check novaops.console_migration.site
+        ansible-galaxy collection install --offline -p "$cpath" "$TARBALL" || exit 1
+        for m in "$ROOT"/plugins/modules/*.py; do
+            m=$(basename "$m" .py)
+            ansible-doc "novaops.console_migration.$m" >"$WORK/doc.txt" 2>&1 &&
+                grep -q "novaops.console_migration.$m" "$WORK/doc.txt" ||
+                { echo "ansible-doc novaops.console_migration.$m failed:"; cat "$WORK/doc.txt"; exit 1; }
+        done
+        for r in "$ROOT"/roles/*/; do
+            r=$(basename "$r")
+            ansible-doc -t role "novaops.console_migration.$r" >"$WORK/doc.txt" 2>&1 &&
+                grep -q 'ENTRY POINT: .*main' "$WORK/doc.txt" ||
+                { echo "ansible-doc -t role novaops.console_migration.$r failed:"; cat "$WORK/doc.txt"; exit 1; }
+        done
+        ansible-playbook -i "$ROOT/inventories/lab/hosts.yml" --syntax-check novaops.console_migration.site
     )
+}
+
+# galaxy-importer as Galaxy runs it (ansible-lint on, ansible-test off):
+# no error and no warning; then the collection docs lint and the changelog
+# as a release renders it.
+step_galaxy() {
+    local out="$WORK/galaxy-importer.log"
+    tarball || return 1
+    printf '[galaxy-importer]\nRUN_ANSIBLE_TEST = False\nRUN_ANSIBLE_LINT = True\n' >"$WORK/galaxy-importer.cfg"
+    if ! GALAXY_IMPORTER_CONFIG="$WORK/galaxy-importer.cfg" python -m galaxy_importer.main "$TARBALL" >"$out" 2>&1 ||
+        grep -qE '^(WARNING|ERROR)' "$out"; then
+        cat "$out"
+        echo "galaxy-importer: the import failed or warned"
+        return 1
+    fi
+    grep -q 'Linting collection via ansible-lint' "$out" || { cat "$out"; echo "galaxy-importer did not run ansible-lint"; return 1; }
+    scripts/check-release-docs.sh "$ROOT"
+}
+
+# ansible-builder's context for the execution environment names the
+# collection, its collection dependencies and its Python requirements.
+step_ee() {
+    scripts/check-ee.sh
+}
+
+# A checkout used as an AWX/AAP project resolves the collection without
+# scripts/setup.sh.
+step_awx() {
+    scripts/check-awx-project.sh
 }
 
 # ansible-test wants the collection at ansible_collections/NS/NAME: copy the
