@@ -98,7 +98,8 @@ step_galaxy() {
     local out="$WORK/galaxy-importer.log"
     tarball || return 1
     printf '[galaxy-importer]\nRUN_ANSIBLE_TEST = False\nRUN_ANSIBLE_LINT = True\n' >"$WORK/galaxy-importer.cfg"
-    if ! GALAXY_IMPORTER_CONFIG="$WORK/galaxy-importer.cfg" python -m galaxy_importer.main "$TARBALL" >"$out" 2>&1 ||
+    # (it writes importer_result.json into the current directory)
+    if ! (cd "$WORK" && GALAXY_IMPORTER_CONFIG="$WORK/galaxy-importer.cfg" python -m galaxy_importer.main "$TARBALL") >"$out" 2>&1 ||
         grep -qE '^(WARNING|ERROR)' "$out"; then
         cat "$out"
         echo "galaxy-importer: the import failed or warned"
