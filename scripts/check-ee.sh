@@ -126,7 +126,7 @@ def named(lines, package, origin=None):
     return False
 
 
-for package, origin in (('netaddr', 'novaops.console_migration'), ('cryptography', None)):
+for package, origin in (('netaddr', 'novaops.console_migration'), ('cryptography', 'novaops.console_migration')):
     if not named(python_reqs, package, origin):
         problems.append('introspection names no Python package %s%s' % (
             package, ' from novaops.console_migration' if origin else ''))

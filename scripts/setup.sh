@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # Installs what a checkout needs on a Debian 12 controller (run as root):
-# Debian packages for the lab, a Python venv with the pinned tool chain,
-# and the link through which the checkout resolves novaops.console_migration.
+# Debian packages for the lab and a Python venv with the pinned tool chain.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -78,13 +77,6 @@ make_venv() {
     echo "$want" >"$stamp"
 }
 
-link_collection() {
-    local dir="$ROOT/.cache/collections/ansible_collections/novaops"
-    mkdir -p "$dir"
-    ln -sfn ../../../.. "$dir/console_migration"
-}
-
 install_apt_packages
 make_venv
-link_collection
 log "ready: $VENV ($("$VENV/bin/ansible" --version 2>/dev/null | sed -n 1p))"
