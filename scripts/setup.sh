@@ -8,8 +8,10 @@ VENV=${NOVAOPS_VENV:-$ROOT/.venv}
 # The lab: podman with runc (crun fails on cgroup v1/hybrid hosts) and the
 # netavark backend with aardvark-dns, so the lab hosts resolve each other by
 # name (podman's own backend; without it apt picks CNI, which has no DNS);
-# iptables for the network's NAT; debootstrap builds the image.
-APT_PACKAGES=(podman runc netavark aardvark-dns iptables debootstrap rsync git ca-certificates python3-venv)
+# iptables for the network's NAT; debootstrap builds the image. The
+# controller side: openssh-client (ssh-keygen makes the migration SSH keys,
+# as bindep.txt says), rsync and git for the tests.
+APT_PACKAGES=(podman runc netavark aardvark-dns iptables debootstrap openssh-client rsync git ca-certificates python3-venv)
 # A podman that already settled on CNI (it keeps the backend it first used)
 # resolves names with the dnsname plugin instead.
 CNI_DNS_PACKAGE=golang-github-containernetworking-plugin-dnsname
