@@ -232,12 +232,30 @@ def tables(prose_lines):
 
 
 def headings(prose_lines):
-    """(level, title) of every ATX heading outside fenced blocks."""
+    """(level, title, named spans of its section) of every ATX heading outside fenced blocks.
+
+    The named spans anchor the alignment of the two files' headings, whose
+    titles are in different languages.
+    """
     found = []
+    section = []
+
+    def close():
+        if found:
+            names = set()
+            for chunk in paragraphs(section):
+                names.update(span.strip() for span in code_spans(chunk) if classify(span))
+            found[-1] = found[-1][:2] + (frozenset(names),)
+
     for line in prose_lines:
         match = _HEADING.match(line)
         if match:
-            found.append((len(match.group(1)), (match.group(2) or '').strip()))
+            close()
+            found.append((len(match.group(1)), (match.group(2) or '').strip(), frozenset()))
+            section = []
+        else:
+            section.append(line)
+    close()
     return found
 
 
@@ -377,19 +395,26 @@ def _row_label(row):
 
 
 def _compare_headings(a, b, name_a, name_b):
+    """Headings aligned by level and the names in their sections, then by level alone."""
     problems = []
-    levels_a = [level for level, _title in a]
-    levels_b = [level for level, _title in b]
-    matcher = difflib.SequenceMatcher(None, levels_a, levels_b, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    keys_a = [(level, names) for level, _title, names in a]
+    keys_b = [(level, names) for level, _title, names in b]
+    outer = difflib.SequenceMatcher(None, keys_a, keys_b, autojunk=False)
+    for tag, i1, i2, j1, j2 in outer.get_opcodes():
         if tag == 'equal':
             continue
-        for index in range(i1, i2):
-            problems.append('heading #{0} of {1} ({2} {3}) has no counterpart in {4}'.format(
-                index + 1, name_a, '#' * a[index][0], a[index][1], name_b))
-        for index in range(j1, j2):
-            problems.append('heading #{0} of {1} ({2} {3}) has no counterpart in {4}'.format(
-                index + 1, name_b, '#' * b[index][0], b[index][1], name_a))
+        levels_a = [level for level, _names in keys_a[i1:i2]]
+        levels_b = [level for level, _names in keys_b[j1:j2]]
+        inner = difflib.SequenceMatcher(None, levels_a, levels_b, autojunk=False)
+        for tag2, k1, k2, l1, l2 in inner.get_opcodes():
+            if tag2 == 'equal':
+                continue
+            for index in range(i1 + k1, i1 + k2):
+                problems.append('heading #{0} of {1} ({2} {3}) has no counterpart in {4}'.format(
+                    index + 1, name_a, '#' * a[index][0], a[index][1], name_b))
+            for index in range(j1 + l1, j1 + l2):
+                problems.append('heading #{0} of {1} ({2} {3}) has no counterpart in {4}'.format(
+                    index + 1, name_b, '#' * b[index][0], b[index][1], name_a))
     return problems
 
 
