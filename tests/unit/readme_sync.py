@@ -316,20 +316,19 @@ def _compare_blocks(a, b, name_a, name_b):
         pairs = list(zip(only_a, only_b)) if tag == 'replace' else []
         for index_a, index_b in pairs:
             problems.extend(_compare_block_lines(index_a, a[index_a], index_b, b[index_b], name_a, name_b))
-        paired_a = set(pair[0] for pair in pairs)
-        paired_b = set(pair[1] for pair in pairs)
-        for index in range(i1, i2):
-            if index in paired_a:
-                continue
-            where = 'out of order in' if a[index] in b else 'missing from'
-            problems.append('code block #{0} of {1} ({2}) {3} {4}'.format(
-                index + 1, name_a, _block_label(a[index]), where, name_b))
-        for index in range(j1, j2):
-            if index in paired_b:
-                continue
-            where = 'out of order in' if b[index] in a else 'missing from'
-            problems.append('code block #{0} of {1} ({2}) {3} {4}'.format(
-                index + 1, name_b, _block_label(b[index]), where, name_a))
+        problems.extend(_unpaired_blocks(a, b, range(i1, i2), set(p[0] for p in pairs), name_a, name_b))
+        problems.extend(_unpaired_blocks(b, a, range(j1, j2), set(p[1] for p in pairs), name_b, name_a))
+    return problems
+
+
+def _unpaired_blocks(blocks, other, indexes, paired, name, other_name):
+    problems = []
+    for index in indexes:
+        if index in paired:
+            continue
+        where = 'out of order in' if blocks[index] in other else 'missing from'
+        problems.append('code block #{0} of {1} ({2}) {3} {4}'.format(
+            index + 1, name, _block_label(blocks[index]), where, other_name))
     return problems
 
 
