@@ -17,6 +17,10 @@ description:
     200, a ws(s) URL (the serial proxy) any HTTP status.
   - C(libvirt) results come from C(virsh -c URI version) with an added C(from) key.
   - "C(canary) results are the strings C(ok: a -> b -> a) or C(FAILED: reason)."
+  - "C(nova) results are dicts with C(check) and C(ok): C(check=server) with C(name), C(status) and C(host);
+    C(check=console) with C(type) and C(detail) (what M(novaops.console_migration.console_probe) proved);
+    C(check=migration) with C(from) and C(to) (the compute services' host names); C(check=skip) for checks that did
+    not run, a line starting with C(skip). A failed check has a C(reason)."
 options:
   _input:
     description: The result.
@@ -25,7 +29,7 @@ options:
   kind:
     description: Which check the result belongs to.
     type: str
-    choices: [url, libvirt, canary]
+    choices: [url, libvirt, canary, nova]
     required: true
 """
 
@@ -37,7 +41,9 @@ EXAMPLES = r"""
 
 RETURN = r"""
 _value:
-  description: The line, for example V(ok   console http://proxy1:6080/vnc_auto.html from compute1 (200\)).
+  description:
+    - The line, for example V(ok   console http://proxy1:6080/vnc_auto.html from compute1 (200\)) or
+      V(ok   nova live migration compute1 -> compute2).
   type: str
 """
 
@@ -48,6 +54,33 @@ def _mark(ok):
     return 'ok  ' if ok else 'FAIL'
 
 
+def _reason(result):
+    text = str(result.get('reason') or 'failed').strip()
+    return text.splitlines()[-1].strip() if text else 'failed'
+
+
+def _nova_line(result):
+    check = result.get('check')
+    if check == 'skip':
+        return 'skip nova checks: %s' % _reason(result)
+    ok = bool(result.get('ok'))
+    if check == 'server':
+        subject = 'server %s' % result.get('name', '?')
+        detail = '%s on %s' % (result.get('status', '?'), result.get('host', '?'))
+    elif check == 'console':
+        subject = 'console %s' % result.get('type', '?')
+        detail = '(%s)' % result.get('detail', '')
+    elif check == 'migration':
+        subject = 'live migration %s -> %s' % (result.get('from', '?'), result.get('to', '?'))
+        detail = ''
+    else:
+        raise AnsibleFilterError('verify_line: a nova result needs check server, console, migration or skip, not %r'
+                                 % (check,))
+    if not ok:
+        return '%s nova %s: %s' % (_mark(ok), subject, _reason(result))
+    return ('%s nova %s %s' % (_mark(ok), subject, detail)).rstrip()
+
+
 def verify_line(result, kind):
     """Summary line of one verify.yml check result."""
     if kind == 'canary':
@@ -56,6 +89,8 @@ def verify_line(result, kind):
         return '%s canary migration %s' % (_mark(ok), text.split(': ', 1)[-1])
     if not isinstance(result, dict):
         raise AnsibleFilterError('verify_line: expected a registered result, got %r' % (result,))
+    if kind == 'nova':
+        return _nova_line(result)
     origin = result.get('from', '?')
     if kind == 'url':
         url = str(result.get('item', ''))
@@ -72,7 +107,7 @@ def verify_line(result, kind):
         if not ok:
             line += ': %s' % (result.get('stderr') or result.get('msg') or 'failed').strip().splitlines()[-1]
         return line
-    raise AnsibleFilterError('verify_line: kind must be url, libvirt or canary, not %r' % (kind,))
+    raise AnsibleFilterError('verify_line: kind must be url, libvirt, canary or nova, not %r' % (kind,))
 
 
 class FilterModule(object):

@@ -36,6 +36,26 @@ def test_canary_lines():
     assert verify_line('FAILED: no route', 'canary') == 'FAIL canary migration no route'
 
 
+def test_nova_lines():
+    server = {'check': 'server', 'ok': True, 'name': 'novaops-verify', 'status': 'ACTIVE', 'host': 'compute1'}
+    assert verify_line(server, 'nova') == 'ok   nova server novaops-verify ACTIVE on compute1'
+    failed = {'check': 'server', 'ok': False, 'name': 'novaops-verify', 'reason': 'ERROR\nNo valid host was found. '}
+    assert verify_line(failed, 'nova') == 'FAIL nova server novaops-verify: No valid host was found.'
+    console = {'check': 'console', 'ok': True, 'type': 'novnc', 'detail': 'RFB 003.008 through ws://p:6080/'}
+    assert verify_line(console, 'nova') == 'ok   nova console novnc (RFB 003.008 through ws://p:6080/)'
+    closed = {'check': 'console', 'ok': False, 'type': 'serial', 'reason': 'serial: the proxy closed the connection'}
+    assert verify_line(closed, 'nova') == 'FAIL nova console serial: serial: the proxy closed the connection'
+    hop = {'check': 'migration', 'ok': True, 'from': 'compute1', 'to': 'compute2'}
+    assert verify_line(hop, 'nova') == 'ok   nova live migration compute1 -> compute2'
+    assert verify_line(dict(hop, ok=False, reason='still on compute1'), 'nova') == \
+        'FAIL nova live migration compute1 -> compute2: still on compute1'
+    assert verify_line(dict(hop, ok=False, reason=''), 'nova').endswith(': failed')
+    skip = {'check': 'skip', 'reason': 'proxy1 has no clouds.yaml'}
+    assert verify_line(skip, 'nova') == 'skip nova checks: proxy1 has no clouds.yaml'
+    with pytest.raises(AnsibleFilterError):
+        verify_line({'check': 'flavor'}, 'nova')
+
+
 def test_bad_kind_and_input():
     with pytest.raises(AnsibleFilterError):
         verify_line({}, 'ping')
