@@ -92,7 +92,7 @@ in_proxy bash -c "
 
 echo "check-tempest: running ${#TESTS[@]} tests in $PROXY (concurrency 1, at most ${TIMEOUT}s)"
 start=$SECONDS
-in_proxy bash -c "cd '$BASE/ws' && timeout '$TIMEOUT' tempest run --concurrency 1 --include-list '$BASE/include-list.txt'" </dev/null
+in_proxy bash -c "cd '$BASE/ws' && timeout '$TIMEOUT' tempest run --config-file '$BASE/ws/etc/tempest.conf' --concurrency 1 --include-list '$BASE/include-list.txt'" </dev/null
 rc=$?
 echo "check-tempest: tempest run exited $rc after $((SECONDS - start))s"
 [ "$rc" -eq 124 ] && echo "check-tempest: tempest run timed out after ${TIMEOUT}s" >&2
