@@ -56,74 +56,86 @@ def domain_name(kind):
     return conn.identity.get_domain(dom_id).name
 
 
-auth_url = auth['auth_url'].rstrip('/')
-if not auth_url.endswith('/v3'):
-    auth_url += '/v3'
-out('AUTH_URL', auth_url)
-out('ADMIN_USER', auth['username'])
-out('ADMIN_PASSWORD', auth['password'])
-out('ADMIN_PROJECT', auth['project_name'])
-out('ADMIN_USER_DOMAIN', domain_name('user'))
-out('ADMIN_PROJECT_DOMAIN', domain_name('project'))
-out('REGION', conn.config.get_region_name() or 'RegionOne')
+def facts():
+    auth_url = auth['auth_url'].rstrip('/')
+    if not auth_url.endswith('/v3'):
+        auth_url += '/v3'
+    out('AUTH_URL', auth_url)
+    out('ADMIN_USER', auth['username'])
+    out('ADMIN_PASSWORD', auth['password'])
+    out('ADMIN_PROJECT', auth['project_name'])
+    out('ADMIN_USER_DOMAIN', domain_name('user'))
+    out('ADMIN_PROJECT_DOMAIN', domain_name('project'))
+    out('REGION', conn.config.get_region_name() or 'RegionOne')
 
-types = {s.type for s in conn.identity.services() if s.is_enabled}
-for opt, stype in (('NOVA', 'compute'), ('GLANCE', 'image'),
-                   ('NEUTRON', 'network'), ('CINDER', 'volumev3'),
-                   ('SWIFT', 'object-store')):
-    out('HAS_' + opt, str(stype in types).lower())
-for needed in ('compute', 'image', 'placement'):
-    if needed not in types:
-        problems.append('no %s service in the catalog' % needed)
+    types = {s.type for s in conn.identity.services() if s.is_enabled}
+    for opt, stype in (('NOVA', 'compute'), ('GLANCE', 'image'),
+                       ('NEUTRON', 'network'), ('CINDER', 'volumev3'),
+                       ('SWIFT', 'object-store')):
+        out('HAS_' + opt, str(stype in types).lower())
+    for needed in ('compute', 'image', 'placement'):
+        if needed not in types:
+            problems.append('no %s service in the catalog' % needed)
 
-image = conn.image.find_image(env('NOVAOPS_TEMPEST_IMAGE'))
-if image is None:
-    problems.append('no image named %s' % env('NOVAOPS_TEMPEST_IMAGE'))
-else:
-    if image.status != 'active':
-        problems.append('image %s is %s, not active' % (image.name, image.status))
-    out('IMAGE_ID', image.id)
-    print('# image %s: %s, %s bytes' % (image.id, image.disk_format, image.size),
+    image = conn.image.find_image(env('NOVAOPS_TEMPEST_IMAGE'))
+    if image is None:
+        problems.append('no image named %s' % env('NOVAOPS_TEMPEST_IMAGE'))
+    else:
+        if image.status != 'active':
+            problems.append('image %s is %s, not active' % (image.name, image.status))
+        out('IMAGE_ID', image.id)
+        print('# image %s: %s, %s bytes' % (image.id, image.disk_format, image.size),
+              file=sys.stderr)
+    for var, name in (('FLAVOR_ID', env('NOVAOPS_TEMPEST_FLAVOR')),
+                      ('FLAVOR_ALT_ID', env('NOVAOPS_TEMPEST_FLAVOR_ALT'))):
+        flavor = conn.compute.find_flavor(name)
+        if flavor is None:
+            problems.append('no flavor named %s' % name)
+            continue
+        out(var, flavor.id)
+        print('# flavor %s (%s): %s vCPU, %s MiB, %s GiB disk' % (
+            name, flavor.id, flavor.vcpus, flavor.ram, flavor.disk), file=sys.stderr)
+        if not flavor.disk:
+            # policy os_compute_api:servers:create:zero_disk_flavor: admin only
+            problems.append('flavor %s has a 0 GiB disk: nova refuses image-backed '
+                            'servers of such flavors to non-admin users' % name)
+        elif image is not None and image.size and image.size > flavor.disk * 1024 ** 3:
+            problems.append('flavor %s: disk %s GiB is smaller than image %s'
+                            % (name, flavor.disk, image.name))
+
+    computes = [s.host for s in conn.compute.services()
+                if s.binary == 'nova-compute' and s.state == 'up' and s.status == 'enabled']
+    print('# nova-compute up and enabled: %s' % (' '.join(sorted(computes)) or 'none'),
           file=sys.stderr)
-for var, name in (('FLAVOR_ID', env('NOVAOPS_TEMPEST_FLAVOR')),
-                  ('FLAVOR_ALT_ID', env('NOVAOPS_TEMPEST_FLAVOR_ALT'))):
-    flavor = conn.compute.find_flavor(name)
-    if flavor is None:
-        problems.append('no flavor named %s' % name)
-        continue
-    out(var, flavor.id)
-    print('# flavor %s (%s): %s vCPU, %s MiB, %s GiB disk' % (
-        name, flavor.id, flavor.vcpus, flavor.ram, flavor.disk), file=sys.stderr)
-    if not flavor.disk:
-        # policy os_compute_api:servers:create:zero_disk_flavor: admin only
-        problems.append('flavor %s has a 0 GiB disk: nova refuses image-backed '
-                        'servers of such flavors to non-admin users' % name)
-    elif image is not None and image.size and image.size > flavor.disk * 1024 ** 3:
-        problems.append('flavor %s: disk %s GiB is smaller than image %s'
-                        % (name, flavor.disk, image.name))
+    if len(computes) < 2:
+        problems.append('live migration needs 2 nova-compute services up and '
+                        'enabled, found %d' % len(computes))
 
-computes = [s.host for s in conn.compute.services()
-            if s.binary == 'nova-compute' and s.state == 'up' and s.status == 'enabled']
-print('# nova-compute up and enabled: %s' % (' '.join(sorted(computes)) or 'none'),
-      file=sys.stderr)
-if len(computes) < 2:
-    problems.append('live migration needs 2 nova-compute services up and '
-                    'enabled, found %d' % len(computes))
+    try:
+        data = conn.compute.get_endpoint_data()
+        maxv = data.max_microversion
+        out('MAX_MICROVERSION', '%d.%d' % tuple(maxv[:2]) if maxv else 'latest')
+    except Exception:
+        out('MAX_MICROVERSION', 'latest')
+
+    if 'network' in types:
+        # nova asks neutron for the project's networks on every boot. The
+        # tests name no network (none for 2.37+, none chosen before): one
+        # network visible to every project is taken, two fail the boot.
+        try:
+            shared = [n.name for n in conn.network.networks(is_shared=True)]
+        except Exception as exc:
+            problems.append('the network service does not answer: %s' % exc)
+            shared = []
+        if shared:
+            print('# warning: shared networks %s: servers of the tests attach to them'
+                  % ', '.join(shared), file=sys.stderr)
+
 
 try:
-    data = conn.compute.get_endpoint_data()
-    maxv = data.max_microversion
-    out('MAX_MICROVERSION', '%d.%d' % tuple(maxv[:2]) if maxv else 'latest')
-except Exception:
-    out('MAX_MICROVERSION', 'latest')
-
-if 'network' in types:
-    # Servers are created without networks (none for 2.37+, none chosen
-    # before): one network visible to every project is taken, two fail.
-    shared = [n.name for n in conn.network.networks(is_shared=True)]
-    if shared:
-        print('# warning: shared networks %s: servers of the tests attach to them'
-              % ', '.join(shared), file=sys.stderr)
+    facts()
+except Exception as exc:
+    problems.append('asking the cloud failed: %s' % exc)
 
 for problem in problems:
     print('tempest-conf: %s' % problem, file=sys.stderr)
