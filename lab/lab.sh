@@ -16,6 +16,10 @@ TIMEOUT=${NOVAOPS_LAB_TIMEOUT:-90}
 read -r -a HOSTS <<<"${NOVAOPS_LAB_HOSTS:-proxy1 compute1 compute2}"
 read -r -a EXTRA_ARGS <<<"${NOVAOPS_LAB_EXTRA_ARGS:-}"
 IMAGE_REPO=localhost/novaops-lab-debian12
+CLOUD_DIR=$LAB_DIR/cloud
+# 1: proxy hosts run the lab cloud's control plane, computes nova-compute
+# (images built once from lab/cloud/); 0: plain hosts of the lab image.
+CLOUD=${NOVAOPS_LAB_CLOUD:-1}
 # Per-host apt archive caches. apt locks /var/cache/apt/archives/lock, and that
 # lock holds across containers sharing the directory: two labs running at once
 # must not share a host's cache, so a non-default prefix gets its own set.
@@ -32,8 +36,9 @@ usage() {
   cat <<'EOF'
 usage: lab/lab.sh COMMAND
 
-  image      make sure the lab image exists (build it if the recipe changed);
-             prints the image reference
+  image      make sure the lab images exist (build what changed: the base
+             image, and with NOVAOPS_LAB_CLOUD=1 the controller and compute
+             images of lab/cloud/); prints the image references
   up         create/start the lab network and containers, wait for systemd;
              prints "host container ip" per host
   down       remove the lab containers and network (keeps image and cache)
@@ -48,7 +53,8 @@ compute1 compute2"), NOVAOPS_LAB_SUBNET (10.231.0.0/24), NOVAOPS_LAB_CACHE
 (/var/cache/novaops-lab), NOVAOPS_LAB_IMAGE (use this image, never build),
 NOVAOPS_LAB_RUNTIME (OCI runtime; "default" = podman's own choice),
 NOVAOPS_LAB_EXTRA_ARGS (extra podman run args), NOVAOPS_LAB_TIMEOUT (90 s),
-NOVAOPS_LAB_MIN_FREE_GB (10).
+NOVAOPS_LAB_MIN_FREE_GB (10), NOVAOPS_LAB_CLOUD (1: proxy* run the control plane,
+compute* nova-compute; 0: plain hosts), NOVAOPS_LAB_CLOUD_TIMEOUT (900 s).
 EOF
 }
 
@@ -283,6 +289,104 @@ ensure_image() {
   exec 9>&-
 }
 
+# --- cloud images -------------------------------------------------------------
+
+# What a host runs: controller (proxy*) or compute (compute*) with the cloud on.
+host_role() {
+  [[ $CLOUD == 1 ]] || { echo base; return; }
+  case $1 in
+    proxy*) echo controller ;;
+    compute*) echo compute ;;
+    *) echo base ;;
+  esac
+}
+
+# A role's image: the base image's recipe plus settings.sh and <role>.sh.
+cloud_ref() {
+  local role=$1 h
+  h=$( { image_ref; cat "$CLOUD_DIR/settings.sh" "$CLOUD_DIR/$role.sh"; } | sha256sum | cut -c1-12)
+  printf 'localhost/novaops-lab-%s:%s\n' "$role" "$h"
+}
+
+host_image() {
+  local role
+  role=$(host_role "$1")
+  if [[ $role == base ]]; then image_ref; else cloud_ref "$role"; fi
+}
+
+# Capabilities beyond NET_ADMIN/NET_RAW. nova-compute's privsep daemon keeps
+# CAP_SYS_ADMIN (mounts, namespaces for disk images) and CAP_DAC_READ_SEARCH
+# (reading instance files it does not own), and fails to start without them.
+role_caps() {
+  case $1 in
+    compute) printf '%s\n' --cap-add SYS_ADMIN --cap-add DAC_READ_SEARCH ;;
+  esac
+}
+
+# Boots the base image as HOSTNAME, runs lab/cloud/ROLE.sh in it and commits
+# the stopped container as REF.
+build_cloud_image() { # role hostname ref
+  local role=$1 host=$2 ref=$3 name=$PREFIX-build-$1 t0=$SECONDS a state i
+  local build_log=$CACHE/build/$role.log
+  local -a args=(--name "$name" --hostname "$host" --systemd=always
+    --cap-add NET_ADMIN --cap-add NET_RAW
+    --ulimit nofile=16384:16384 --ulimit nproc=8192:8192
+    -v "$CACHE/apt/build-$role:/var/cache/apt/archives:Z")
+  while read -r a; do [[ -n $a ]] && args+=("$a"); done < <(runtime_args; role_caps "$role")
+  mkdir -p "$CACHE/apt/build-$role" "$CACHE/build"
+  podman rm -f -t 5 "$name" >/dev/null 2>&1 || true
+  log "building $ref (log: $build_log)"
+  podman run -d "${args[@]}" "$(image_ref)" /sbin/init >/dev/null 2>"$build_log" \
+    || { cat "$build_log" >&2; die "cannot start the $role build container"; }
+  for ((i = 0; i < TIMEOUT; i++)); do
+    state=$(podman exec "$name" systemctl is-system-running 2>/dev/null || true)
+    [[ $state == running || $state == degraded ]] && break
+    sleep 1
+  done
+  if ! { podman exec "$name" mkdir -p /root/novaops-cloud &&
+    podman cp "$CLOUD_DIR/." "$name:/root/novaops-cloud/" &&
+    podman exec "$name" bash "/root/novaops-cloud/$role.sh" &&
+    podman exec "$name" rm -rf /root/novaops-cloud; } >>"$build_log" 2>&1; then
+    tail -n 25 "$build_log" >&2
+    podman rm -f -t 5 "$name" >/dev/null 2>&1 || true
+    die "the $role image recipe failed (full log: $build_log)"
+  fi
+  podman stop -t 120 "$name" >/dev/null
+  podman commit --quiet --change 'CMD ["/sbin/init"]' \
+    --change "LABEL novaops.lab.recipe=${ref##*:}" "$name" "$ref" >/dev/null \
+    || die "podman commit of the $role image failed"
+  podman rm -f "$name" >/dev/null
+  log "image $ref built in $((SECONDS - t0)) s"
+}
+
+# Builds the missing cloud images of this lab's hosts, in parallel.
+ensure_cloud_images() {
+  [[ $CLOUD == 1 ]] || return 0
+  local h role ref t0=$SECONDS rc=0
+  local -A want=()
+  for h in "${HOSTS[@]}"; do
+    role=$(host_role "$h")
+    [[ $role == base ]] && continue
+    ref=$(cloud_ref "$role")
+    podman image exists "$ref" || want[$role]=$ref
+  done
+  ((${#want[@]})) || return 0
+  exec 8>"$CACHE/cloud.lock"
+  flock 8
+  local -a pids=()
+  for role in "${!want[@]}"; do
+    podman image exists "${want[$role]}" && continue
+    if [[ $role == controller ]]; then h=proxy1; else h=compute1; fi
+    build_cloud_image "$role" "$h" "${want[$role]}" &
+    pids+=($!)
+  done
+  for h in "${pids[@]}"; do wait "$h" || rc=1; done
+  flock -u 8
+  exec 8>&-
+  ((rc == 0)) || die "building the cloud images failed"
+  log "cloud images (${!want[*]}) built cold in $((SECONDS - t0)) s"
+}
+
 # --- containers -----------------------------------------------------------------
 
 runtime_args() {
@@ -301,7 +405,7 @@ run_args() {
     --cap-add NET_ADMIN --cap-add NET_RAW
     --ulimit nofile=16384:16384 --ulimit nproc=8192:8192
   )
-  while read -r a; do [[ -n $a ]] && args+=("$a"); done < <(runtime_args)
+  while read -r a; do [[ -n $a ]] && args+=("$a"); done < <(runtime_args; role_caps "$(host_role "$host")")
   args+=(
     --label "novaops.lab=$PREFIX" --label "novaops.lab.host=$host"
     -v "$APT_CACHE/$host:/var/cache/apt/archives:Z"
@@ -452,10 +556,39 @@ wait_systemd() {
   done
 }
 
+# With the cloud on: wait until every nova service of the lab's hosts is up,
+# then map the computes into the cell.
+wait_cloud() {
+  [[ $CLOUD == 1 ]] || return 0
+  local h ctl= deadline=$((SECONDS + ${NOVAOPS_LAB_CLOUD_TIMEOUT:-900})) up want=() missing
+  for h in "${HOSTS[@]}"; do
+    case $(host_role "$h") in
+      controller) [[ -n $ctl ]] || ctl=$PREFIX-$h; want+=("nova-conductor@$h" "nova-scheduler@$h") ;;
+      compute) want+=("nova-compute@$h") ;;
+    esac
+  done
+  [[ -n $ctl ]] || return 0
+  log "waiting for the cloud's services (max ${NOVAOPS_LAB_CLOUD_TIMEOUT:-900} s)"
+  while :; do
+    up=$(podman exec -e OS_CLOUD=lab "$ctl" openstack compute service list -f value -c Binary -c Host -c State 2>/dev/null \
+      | awk '$3 == "up" { print $1 "@" $2 }' || true)
+    missing=()
+    for h in "${want[@]}"; do grep -qx "$h" <<<"$up" || missing+=("$h"); done
+    ((${#missing[@]} == 0)) && break
+    ((SECONDS < deadline)) || die "cloud services not up: ${missing[*]} (journalctl -u <service> in the host)"
+    sleep 10
+  done
+  podman exec "$ctl" su -s /bin/sh nova -c 'nova-manage cell_v2 discover_hosts' >/dev/null \
+    || die "nova-manage cell_v2 discover_hosts failed in $ctl"
+  log "cloud up: ${want[*]}; openstack --os-cloud lab in $ctl"
+}
+
 cmd_image() {
+  local h
   need_podman
   ensure_image
-  image_ref
+  ensure_cloud_images
+  for h in "${HOSTS[@]}"; do host_image "$h"; done | sort -u
 }
 
 cmd_up() {
@@ -463,14 +596,16 @@ cmd_up() {
   need_podman
   check_hosts
   ensure_image
-  image=$(image_ref)
-  image_id=$(podman image inspect --format '{{.Id}}' "$image") || die "cannot inspect image $image"
+  ensure_cloud_images
   ensure_network
   for h in "${HOSTS[@]}"; do
+    image=$(host_image "$h")
+    image_id=$(podman image inspect --format '{{.Id}}' "$image") || die "cannot inspect image $image"
     ensure_container "$h" "$image" "$image_id"
   done
   wait_systemd
   check_network
+  wait_cloud
   log "lab $PREFIX up in $((SECONDS - t0)) s"
   for h in "${HOSTS[@]}"; do
     printf '%s %s %s\n' "$h" "$PREFIX-$h" "$(container_ip "$PREFIX-$h")"

@@ -22,4 +22,5 @@ lab/lab.sh status
 echo
 echo "Inventory: inventories/lab/hosts.yml (group_vars there hold the lab's settings)"
 echo "Run again: .venv/bin/ansible-playbook site.yml    Readiness report: .venv/bin/ansible-playbook playbooks/preflight.yml"
+echo "The cloud: podman exec novaops-lab-proxy1 openstack --os-cloud lab server list"
 echo "Take the lab down: lab/lab.sh down"
