@@ -21,6 +21,7 @@ STEPS=${NOVAOPS_TEST_STEPS:-unit lint build galaxy ee awx sanity molecule}
 passed=0
 failed=0
 failures=()
+times=()
 
 run_step() {
     local name=$1
@@ -29,10 +30,12 @@ run_step() {
     local start=$SECONDS
     if "$@"; then
         passed=$((passed + 1))
+        times+=("$(printf '%-10s ok     %5ss' "$name" $((SECONDS - start)))")
         printf '===== %s: ok (%ss)\n' "$name" $((SECONDS - start))
     else
         failed=$((failed + 1))
         failures+=("$name")
+        times+=("$(printf '%-10s FAILED %5ss' "$name" $((SECONDS - start)))")
         printf '===== %s: FAILED (%ss)\n' "$name" $((SECONDS - start))
     fi
 }
@@ -149,8 +152,11 @@ step_molecule() {
         done
     fi
     local rc=0
+    local t r
     for s in $scenarios; do
-        molecule test -s "$s" || rc=1
+        t=$SECONDS r=ok
+        molecule test -s "$s" || { rc=1; r=FAILED; }
+        times+=("$(printf '%-10s %-6s %5ss  (scenario %s)' molecule "$r" $((SECONDS - t)) "$s")")
     done
     return $rc
 }
@@ -160,6 +166,8 @@ for step in $STEPS; do
 done
 
 echo
+echo "step times:"
+printf '  %s\n' "${times[@]}"
 [ ${#failures[@]} -eq 0 ] || echo "failed steps: ${failures[*]}"
 echo "checks: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
