@@ -560,11 +560,11 @@ wait_systemd() {
 # then map the computes into the cell.
 wait_cloud() {
   [[ $CLOUD == 1 ]] || return 0
-  local h ctl= deadline=$((SECONDS + ${NOVAOPS_LAB_CLOUD_TIMEOUT:-900})) up want=() missing
+  local h ctl='' deadline=$((SECONDS + ${NOVAOPS_LAB_CLOUD_TIMEOUT:-900})) up services=() missing
   for h in "${HOSTS[@]}"; do
     case $(host_role "$h") in
-      controller) [[ -n $ctl ]] || ctl=$PREFIX-$h; want+=("nova-conductor@$h" "nova-scheduler@$h") ;;
-      compute) want+=("nova-compute@$h") ;;
+      controller) [[ -n $ctl ]] || ctl=$PREFIX-$h; services+=("nova-conductor@$h" "nova-scheduler@$h") ;;
+      compute) services+=("nova-compute@$h") ;;
     esac
   done
   [[ -n $ctl ]] || return 0
@@ -573,14 +573,14 @@ wait_cloud() {
     up=$(podman exec -e OS_CLOUD=lab "$ctl" openstack compute service list -f value -c Binary -c Host -c State 2>/dev/null \
       | awk '$3 == "up" { print $1 "@" $2 }' || true)
     missing=()
-    for h in "${want[@]}"; do grep -qx "$h" <<<"$up" || missing+=("$h"); done
+    for h in "${services[@]}"; do grep -qx "$h" <<<"$up" || missing+=("$h"); done
     ((${#missing[@]} == 0)) && break
     ((SECONDS < deadline)) || die "cloud services not up: ${missing[*]} (journalctl -u <service> in the host)"
     sleep 10
   done
   podman exec "$ctl" su -s /bin/sh nova -c 'nova-manage cell_v2 discover_hosts' >/dev/null \
     || die "nova-manage cell_v2 discover_hosts failed in $ctl"
-  log "cloud up: ${want[*]}; openstack --os-cloud lab in $ctl"
+  log "cloud up: ${services[*]}; openstack --os-cloud lab in $ctl"
 }
 
 cmd_image() {

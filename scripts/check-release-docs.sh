@@ -75,14 +75,14 @@ out=$(cd "$WORK" && antsibull-docs lint-collection-docs --plugin-docs "$COPY" 2>
 rc=$?
 out=$(printf '%s' "$out" | noise | sed "s|$COPY/||g")
 [ -n "$out" ] && printf '%s\n' "$out"
-[ "$rc" -eq 0 ] && [ -z "$out" ] || fail "antsibull-docs lint-collection-docs reported problems (rc $rc)"
+if [ "$rc" -ne 0 ] || [ -n "$out" ]; then fail "antsibull-docs lint-collection-docs reported problems (rc $rc)"; fi
 
 echo "== antsibull-changelog lint"
 out=$(cd "$COPY" && antsibull-changelog lint 2>&1)
 rc=$?
 out=$(printf '%s' "$out" | noise)
 [ -n "$out" ] && printf '%s\n' "$out"
-[ "$rc" -eq 0 ] && [ -z "$out" ] || fail "antsibull-changelog lint reported problems (rc $rc)"
+if [ "$rc" -ne 0 ] || [ -n "$out" ]; then fail "antsibull-changelog lint reported problems (rc $rc)"; fi
 
 echo "== antsibull-changelog release --version $VERSION (in a copy)"
 out=$(cd "$COPY" && antsibull-changelog release --version "$VERSION" 2>&1)

@@ -69,7 +69,7 @@ step_build() {
     dev=$(tar -tzf "$TARBALL" | sed 's#^\./##; s#/$##' | grep -E "$DEV_ONLY")
     if [ -n "$dev" ]; then
         echo "dev-only files in $(basename "$TARBALL"):"
-        printf '  %s\n' $dev
+        printf '%s\n' "$dev" | sed 's/^/  /'
         return 1
     fi
     mkdir -p "$cpath"
@@ -80,15 +80,21 @@ step_build() {
         ansible-galaxy collection install --offline -p "$cpath" "$TARBALL" || exit 1
         for m in "$ROOT"/plugins/modules/*.py; do
             m=$(basename "$m" .py)
-            ansible-doc "novaops.console_migration.$m" >"$WORK/doc.txt" 2>&1 &&
-                grep -q "novaops.console_migration.$m" "$WORK/doc.txt" ||
-                { echo "ansible-doc novaops.console_migration.$m failed:"; cat "$WORK/doc.txt"; exit 1; }
+            if ! ansible-doc "novaops.console_migration.$m" >"$WORK/doc.txt" 2>&1 ||
+                ! grep -q "novaops.console_migration.$m" "$WORK/doc.txt"; then
+                echo "ansible-doc novaops.console_migration.$m failed:"
+                cat "$WORK/doc.txt"
+                exit 1
+            fi
         done
         for r in "$ROOT"/roles/*/; do
             r=$(basename "$r")
-            ansible-doc -t role "novaops.console_migration.$r" >"$WORK/doc.txt" 2>&1 &&
-                grep -q 'ENTRY POINT: .*main' "$WORK/doc.txt" ||
-                { echo "ansible-doc -t role novaops.console_migration.$r failed:"; cat "$WORK/doc.txt"; exit 1; }
+            if ! ansible-doc -t role "novaops.console_migration.$r" >"$WORK/doc.txt" 2>&1 ||
+                ! grep -q 'ENTRY POINT: .*main' "$WORK/doc.txt"; then
+                echo "ansible-doc -t role novaops.console_migration.$r failed:"
+                cat "$WORK/doc.txt"
+                exit 1
+            fi
         done
         ansible-playbook -i "$ROOT/inventories/lab/hosts.yml" --syntax-check novaops.console_migration.site
     )

@@ -66,7 +66,7 @@ YAML
 chmod 0600 /etc/openstack/clouds.yaml
 export OS_CLOUD=lab
 os() { openstack "$@" >/dev/null; }
-for i in $(seq 60); do openstack token issue >/dev/null 2>&1 && break; sleep 2; done
+for _ in $(seq 60); do openstack token issue >/dev/null 2>&1 && break; sleep 2; done
 os project create --domain default --description "Service project" service
 for user in $SERVICE_USERS; do
   os user create --domain default --password "$PASSWORD" "$user"
@@ -140,7 +140,7 @@ ini "$f" ml2 type_drivers flat ml2 tenant_network_types '' ml2 mechanism_drivers
 ini /etc/neutron/neutron-api-uwsgi.ini uwsgi processes 1
 cat >/usr/local/sbin/novaops-lab-neutron-warmup <<'SH'
 #!/bin/sh
-for i in $(seq 90); do
+for _ in $(seq 90); do
   OS_CLOUD=lab openstack network list >/dev/null 2>&1 && exit 0
   sleep 2
 done
@@ -155,7 +155,7 @@ su -s /bin/sh neutron -c 'neutron-db-manage --config-file /etc/neutron/neutron.c
 
 log "a tiny image and two flavors"
 systemctl start glance-api placement-api nova-api
-for i in $(seq 90); do openstack image list >/dev/null 2>&1 && openstack flavor list >/dev/null 2>&1 && break; sleep 2; done
+for _ in $(seq 90); do openstack image list >/dev/null 2>&1 && openstack flavor list >/dev/null 2>&1 && break; sleep 2; done
 truncate -s 1M /tmp/tiny.img
 os image create --public --disk-format raw --container-format bare --file /tmp/tiny.img tiny
 rm -f /tmp/tiny.img

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034
 # Settings shared by the lab cloud's build scripts (sourced, not run).
 # Lab only: one password for every service account; nothing here leaves
 # the lab's own network.
