@@ -90,6 +90,26 @@ in_proxy bash -c "
 " >/tmp/novaops-tempest-init.log 2>&1 ||
     { tail -n 20 /tmp/novaops-tempest-init.log >&2; fail "tempest init failed in $PROXY"; }
 
+NOVA_API_LOG=/var/log/nova/nova-api.log
+RABBIT_LOG=/var/log/rabbitmq/rabbit@proxy1.log
+log_lines() { in_proxy sh -c "wc -l <'$1' 2>/dev/null || echo 0" </dev/null; }
+api_from=$(log_lines "$NOVA_API_LOG")
+rabbit_from=$(log_lines "$RABBIT_LOG")
+
+# What the controller's logs say of a failed run: RPC calls of nova-api
+# (get_vnc_console, live migration before 2.34) that got no reply, and
+# RabbitMQ connections of uwsgi workers closed for missed heartbeats (an
+# eventlet-patched API under uwsgi needs [oslo_messaging_rabbit]
+# heartbeat_in_pthread = true).
+diagnose() {
+    local n
+    n=$(in_proxy sh -c "tail -n +$((api_from + 1)) '$NOVA_API_LOG' | grep -c 'MessagingTimeout: Timed out waiting for a reply'" </dev/null)
+    [ "${n:-0}" -gt 0 ] || return 0
+    echo "check-tempest: cloud: nova-api got no reply to $n RPC calls during the run (MessagingTimeout in $NOVA_API_LOG)" >&2
+    in_proxy sh -c "tail -n +$((rabbit_from + 1)) '$RABBIT_LOG' | grep -B1 'missed heartbeats' | grep -o '([^)]*uwsgi[^)]*)' | sort -u" </dev/null |
+        sed 's/^/check-tempest: cloud: RabbitMQ closed a uwsgi connection for missed heartbeats: /' >&2
+}
+
 echo "check-tempest: running ${#TESTS[@]} tests in $PROXY (concurrency 1, at most ${TIMEOUT}s)"
 start=$SECONDS
 in_proxy bash -c "cd '$BASE/ws' && timeout '$TIMEOUT' tempest run --config-file '$BASE/ws/etc/tempest.conf' --concurrency 1 --include-list '$BASE/include-list.txt'" </dev/null
@@ -173,7 +193,10 @@ EOF
 status=$?
 case $status in
     0) echo "check-tempest: all ${#TESTS[@]} chosen tests passed" ;;
-    1) echo "check-tempest: FAILED: a chosen test failed, was skipped or did not run (log: $BASE/ws/logs/tempest.log in $PROXY)" >&2 ;;
+    1)
+        diagnose
+        echo "check-tempest: FAILED: a chosen test failed, was skipped or did not run (log: $BASE/ws/logs/tempest.log in $PROXY)" >&2
+        ;;
     *) fail "reading the results failed ($BASE/results.subunit in $PROXY)" ;;
 esac
 exit "$status"
