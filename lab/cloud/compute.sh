@@ -15,7 +15,7 @@ install_packages crudini nova-compute nova-compute-kvm qemu-utils
 slow_start nova-compute
 
 f=/etc/nova/nova.conf
-ini "$f" DEFAULT transport_url "$TRANSPORT_URL" \
+ini "$f" DEFAULT transport_url "$TRANSPORT_URL" DEFAULT rpc_response_timeout "$RPC_TIMEOUT" \
   libvirt virt_type qemu \
   oslo_concurrency lock_path /var/lib/nova/tmp \
   glance api_servers "http://$CONTROLLER:9292"

@@ -7,6 +7,9 @@ REGION=RegionOne
 PASSWORD=novaops-lab
 KEYSTONE_URL=http://$CONTROLLER:5000/v3
 TRANSPORT_URL=rabbit://openstack:$PASSWORD@$CONTROLLER:5672/
+# A 2-core machine running TCG guests beside the tests answers RPC calls
+# (console URLs, migration checks) slower than Nova's default 60 s allows.
+RPC_TIMEOUT=180
 # Services' users in the service project.
 SERVICE_USERS="glance placement nova neutron"
 
