@@ -10,6 +10,10 @@ TRANSPORT_URL=rabbit://openstack:$PASSWORD@$CONTROLLER:5672/
 # A 2-core machine running TCG guests beside the tests answers RPC calls
 # (console URLs, migration checks) slower than Nova's default 60 s allows.
 RPC_TIMEOUT=180
+# nova-api runs in uwsgi workers, which send no AMQP heartbeats while idle:
+# RabbitMQ then closes their connections and the next RPC call waits for
+# its timeout. The controller's nova turns heartbeats off (TCP keepalive
+# stays on) with oslo_messaging_rabbit heartbeat_timeout_threshold = 0.
 # Services' users in the service project.
 SERVICE_USERS="glance placement nova neutron"
 
