@@ -61,6 +61,9 @@ SPICE_COMMON_CAPS = (1 << 0) | (1 << 1) | (1 << 3)
 
 TCP_ESTABLISHED = '01'
 
+# why a Nova proxy closes right after the handshake
+CLOSE_HINT = 'a bad or expired token, a refused Origin or no way to the compute'
+
 _clock = getattr(time, 'monotonic', time.time)
 
 
@@ -409,7 +412,10 @@ def open_websocket(sock, target, subprotocols=('binary',), origin=None, key=None
 def probe_novnc(ws, timeout, init=True):
     """RFB: the version the VNC server sends; with ``init`` the None security handshake up to ServerInit."""
     out = {'rfb_version': None, 'desktop_name': None, 'framebuffer': None}
-    version = ws.recv_exactly(12, timeout)
+    try:
+        version = ws.recv_exactly(12, timeout)
+    except ConsoleClosed as exc:
+        raise ConsoleProbeError('%s before the RFB version (%s)' % (exc, CLOSE_HINT))
     match = RFB_VERSION_RE.match(version)
     if not match:
         raise ConsoleProbeError('expected an RFB version, got %s' % shown_bytes(version))
@@ -445,7 +451,7 @@ def probe_serial(ws, hold):
     try:
         data = ws.watch(hold)
     except ConsoleClosed as exc:
-        raise ConsoleProbeError('%s %.1f s after the handshake' % (exc, ws.clock() - start))
+        raise ConsoleProbeError('%s %.1f s after the handshake (%s)' % (exc, ws.clock() - start, CLOSE_HINT))
     return {'open_seconds': round(ws.clock() - start, 1), 'output': shown_bytes(data)}
 
 
@@ -463,7 +469,10 @@ def probe_spice(ws, timeout, link=True, hold=0):
         out.pop('output', None)
         return out
     ws.send(spice_link_message())
-    head = ws.recv_exactly(16, timeout)
+    try:
+        head = ws.recv_exactly(16, timeout)
+    except ConsoleClosed as exc:
+        raise ConsoleProbeError('%s before the SPICE link reply (%s)' % (exc, CLOSE_HINT))
     if head[:4] != SPICE_MAGIC:
         raise ConsoleProbeError('expected the SPICE magic REDQ, got %s' % shown_bytes(head))
     major, minor, size = struct.unpack('<III', head[4:16])

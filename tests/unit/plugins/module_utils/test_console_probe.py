@@ -277,9 +277,11 @@ def test_novnc_ping_is_answered():
 
 def test_novnc_bad_token_closes_after_the_handshake():
     proxy = FakeProxy(on_open=close_frame(1011, b'The token has expired or is invalid'))
-    with pytest.raises(cp.ConsoleClosed) as error:
+    with pytest.raises(cp.ConsoleProbeError) as error:
         run(proxy)
-    assert 'code 1011: The token has expired or is invalid' in str(error.value)
+    assert str(error.value) == ('the proxy closed the websocket (code 1011: The token has expired or is invalid) '
+                                'before the RFB version (a bad or expired token, a refused Origin or no way to the '
+                                'compute)')
     assert error.value.result['status'] == 101
     assert error.value.result['rfb_version'] is None
     # no close frame back to a closed websocket
@@ -288,7 +290,7 @@ def test_novnc_bad_token_closes_after_the_handshake():
 
 
 def test_novnc_connection_ends():
-    with pytest.raises(cp.ConsoleClosed, match='closed the connection'):
+    with pytest.raises(cp.ConsoleProbeError, match='closed the connection before the RFB version'):
         run(FakeProxy(eof=True))
 
 
@@ -465,6 +467,11 @@ def test_spice_wrong_magic():
     proxy = FakeProxy(replies=[frame(b'RFB 003.008\nxxxx')])
     with pytest.raises(cp.ConsoleProbeError, match='SPICE magic REDQ, got RFB 003.008'):
         run(proxy, url=SPICE_URL, console_type='spice')
+
+
+def test_spice_closed_before_the_link_reply():
+    with pytest.raises(cp.ConsoleProbeError, match='closed the connection before the SPICE link reply'):
+        run(FakeProxy(eof=True), url=SPICE_URL, console_type='spice')
 
 
 def test_spice_handshake_only():
