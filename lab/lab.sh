@@ -377,7 +377,8 @@ ensure_cloud_images() {
   for role in "${!want[@]}"; do
     podman image exists "${want[$role]}" && continue
     if [[ $role == controller ]]; then h=proxy1; else h=compute1; fi
-    build_cloud_image "$role" "$h" "${want[$role]}" &
+    # (without the lock's descriptor: a container's conmon would keep it)
+    build_cloud_image "$role" "$h" "${want[$role]}" 8>&- &
     pids+=($!)
   done
   for h in "${pids[@]}"; do wait "$h" || rc=1; done
