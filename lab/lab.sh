@@ -12,7 +12,6 @@ PREFIX=${NOVAOPS_LAB_PREFIX:-novaops-lab}
 NET=$PREFIX-net
 SUBNET=${NOVAOPS_LAB_SUBNET:-10.231.0.0/24}
 CACHE=${NOVAOPS_LAB_CACHE:-/var/cache/novaops-lab}
-TIMEOUT=${NOVAOPS_LAB_TIMEOUT:-90}
 read -r -a HOSTS <<<"${NOVAOPS_LAB_HOSTS:-proxy1 compute1 compute2}"
 read -r -a EXTRA_ARGS <<<"${NOVAOPS_LAB_EXTRA_ARGS:-}"
 IMAGE_REPO=localhost/novaops-lab-debian12
@@ -20,6 +19,8 @@ CLOUD_DIR=$LAB_DIR/cloud
 # 1: proxy hosts run the lab cloud's control plane, computes nova-compute
 # (images built once from lab/cloud/); 0: plain hosts of the lab image.
 CLOUD=${NOVAOPS_LAB_CLOUD:-1}
+# Cloud hosts boot their services too (nova waits for its conductor).
+if [[ $CLOUD == 1 ]]; then TIMEOUT=${NOVAOPS_LAB_TIMEOUT:-600}; else TIMEOUT=${NOVAOPS_LAB_TIMEOUT:-90}; fi
 # Per-host apt archive caches. apt locks /var/cache/apt/archives/lock, and that
 # lock holds across containers sharing the directory: two labs running at once
 # must not share a host's cache, so a non-default prefix gets its own set.
@@ -52,7 +53,8 @@ Environment: NOVAOPS_LAB_PREFIX (novaops-lab), NOVAOPS_LAB_HOSTS ("proxy1
 compute1 compute2"), NOVAOPS_LAB_SUBNET (10.231.0.0/24), NOVAOPS_LAB_CACHE
 (/var/cache/novaops-lab), NOVAOPS_LAB_IMAGE (use this image, never build),
 NOVAOPS_LAB_RUNTIME (OCI runtime; "default" = podman's own choice),
-NOVAOPS_LAB_EXTRA_ARGS (extra podman run args), NOVAOPS_LAB_TIMEOUT (90 s),
+NOVAOPS_LAB_EXTRA_ARGS (extra podman run args), NOVAOPS_LAB_TIMEOUT (90 s, 600 s
+with the cloud),
 NOVAOPS_LAB_MIN_FREE_GB (10), NOVAOPS_LAB_CLOUD (1: proxy* run the control plane,
 compute* nova-compute; 0: plain hosts), NOVAOPS_LAB_CLOUD_TIMEOUT (900 s).
 EOF
