@@ -103,7 +103,7 @@ su -s /bin/sh placement -c 'placement-manage db sync'
 log "nova"
 f=/etc/nova/nova.conf
 ini "$f" DEFAULT transport_url "$TRANSPORT_URL" DEFAULT rpc_response_timeout "$RPC_TIMEOUT" \
-  oslo_messaging_rabbit heartbeat_timeout_threshold 0 \
+  oslo_messaging_rabbit heartbeat_in_pthread true \
   api_database connection "$(db_url nova_api)" database connection "$(db_url nova)" \
   api auth_strategy keystone keystone_authtoken memcached_servers localhost:11211 \
   keystone_authtoken www_authenticate_uri "http://$CONTROLLER:5000" \

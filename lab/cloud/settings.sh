@@ -12,8 +12,9 @@ TRANSPORT_URL=rabbit://openstack:$PASSWORD@$CONTROLLER:5672/
 RPC_TIMEOUT=180
 # nova-api runs in uwsgi workers, which send no AMQP heartbeats while idle:
 # RabbitMQ then closes their connections and the next RPC call waits for
-# its timeout. The controller's nova turns heartbeats off (TCP keepalive
-# stays on) with oslo_messaging_rabbit heartbeat_timeout_threshold = 0.
+# its timeout. The controller's nova sends them from a thread
+# (oslo_messaging_rabbit heartbeat_in_pthread, as oslo.messaging advises
+# for WSGI services).
 # Services' users in the service project.
 SERVICE_USERS="glance placement nova neutron"
 
