@@ -501,15 +501,23 @@ ensure_container() {
     IFS='|' read -r cur_image cur_spec state < <(podman inspect --format \
       '{{.Image}}|{{index .Config.Labels "novaops.lab.spec"}}|{{.State.Status}}' "$name")
     if [[ $cur_image == "$image_id" && $cur_spec == "$spec" ]]; then
-      if [[ $state != running ]]; then
+      if [[ $state == running ]] && ! podman exec "$name" true >/dev/null 2>&1; then
+        # "running" in podman's records with its processes gone (they ended
+        # with the session that started them): podman cannot start it again
+        state=stale
+      elif [[ $state != running ]]; then
         log "starting $name"
         podman start "$name" >/dev/null || die "cannot start $name"
       else
         log "keeping $name"
       fi
-      return 0
+      [[ $state == stale ]] || return 0
     fi
-    log "recreating $name (image or settings changed)"
+    if [[ ${state:-} == stale ]]; then
+      log "recreating $name (its processes are gone)"
+    else
+      log "recreating $name (image or settings changed)"
+    fi
     podman rm -f -t 5 "$name" >/dev/null || die "cannot remove $name"
   else
     log "creating $name"

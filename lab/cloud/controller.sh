@@ -2,7 +2,8 @@
 # Builds the lab's control plane inside a container booted from the lab image
 # with hostname proxy1: MariaDB, RabbitMQ, memcached, keystone, glance (file
 # store), placement, nova-api/conductor/scheduler with cells v2 and
-# neutron-server (ML2, no networks). Databases synced, keystone bootstrapped,
+# neutron-server (ML2, no networks), and tempest for the test suite
+# (scripts/check-tempest.sh). Databases synced, keystone bootstrapped,
 # cells mapped, a tiny image and two flavors created; lab.sh then commits the
 # container as the controller image. The console proxies are not installed:
 # the console_proxy role does that, as on any cloud.
@@ -14,7 +15,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 log "installing the control plane"
 install_packages crudini mariadb-server python3-pymysql rabbitmq-server memcached python3-memcache \
   keystone glance-api placement-api nova-api nova-conductor nova-scheduler neutron-server \
-  python3-openstackclient python3-novaclient
+  python3-openstackclient python3-novaclient python3-tempest
 
 # Small worker counts: the lab runs beside the molecule scenarios.
 for f in /etc/*/*uwsgi*.ini; do
@@ -101,6 +102,10 @@ service_auth "$f" keystone_authtoken placement
 su -s /bin/sh placement -c 'placement-manage db sync'
 
 log "nova"
+# nova-api runs in uwsgi workers, which send no AMQP heartbeats while idle:
+# RabbitMQ then closes their connections and the next RPC call waits for
+# its timeout. Heartbeats from a thread (heartbeat_in_pthread), as
+# oslo.messaging advises for WSGI services.
 f=/etc/nova/nova.conf
 ini "$f" DEFAULT transport_url "$TRANSPORT_URL" DEFAULT rpc_response_timeout "$RPC_TIMEOUT" \
   oslo_messaging_rabbit heartbeat_in_pthread true \

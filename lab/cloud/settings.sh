@@ -10,11 +10,6 @@ TRANSPORT_URL=rabbit://openstack:$PASSWORD@$CONTROLLER:5672/
 # A 2-core machine running TCG guests beside the tests answers RPC calls
 # (console URLs, migration checks) slower than Nova's default 60 s allows.
 RPC_TIMEOUT=180
-# nova-api runs in uwsgi workers, which send no AMQP heartbeats while idle:
-# RabbitMQ then closes their connections and the next RPC call waits for
-# its timeout. The controller's nova sends them from a thread
-# (oslo_messaging_rabbit heartbeat_in_pthread, as oslo.messaging advises
-# for WSGI services).
 # Services' users in the service project.
 SERVICE_USERS="glance placement nova neutron"
 
