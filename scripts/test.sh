@@ -154,11 +154,7 @@ step_molecule() {
     local scenarios=${NOVAOPS_MOLECULE_SCENARIOS:-}
     if [ -z "$scenarios" ]; then
         for f in molecule/*/molecule.yml; do
-            s=$(basename "$(dirname "$f")")
-            # the lab cloud's scenario runs with NOVAOPS_TEST_CLOUD=1 (its
-            # console RPC calls still time out now and then, see lab/README.md)
-            [ "$s" = cloud ] && [ "${NOVAOPS_TEST_CLOUD:-0}" != 1 ] && continue
-            scenarios+=" $s"
+            scenarios+=" $(basename "$(dirname "$f")")"
         done
     fi
     local rc=0

@@ -102,13 +102,8 @@ service_auth "$f" keystone_authtoken placement
 su -s /bin/sh placement -c 'placement-manage db sync'
 
 log "nova"
-# nova-api runs in uwsgi workers, which send no AMQP heartbeats while idle:
-# RabbitMQ then closes their connections and the next RPC call waits for
-# its timeout. Heartbeats from a thread (heartbeat_in_pthread), as
-# oslo.messaging advises for WSGI services.
 f=/etc/nova/nova.conf
 ini "$f" DEFAULT transport_url "$TRANSPORT_URL" DEFAULT rpc_response_timeout "$RPC_TIMEOUT" \
-  oslo_messaging_rabbit heartbeat_in_pthread true \
   api_database connection "$(db_url nova_api)" database connection "$(db_url nova)" \
   api auth_strategy keystone keystone_authtoken memcached_servers localhost:11211 \
   keystone_authtoken www_authenticate_uri "http://$CONTROLLER:5000" \
@@ -121,6 +116,18 @@ service_auth "$f" placement nova
 service_auth "$f" neutron nova
 # The package wrote the build container's address: Nova detects it at boot.
 crudini --del "$f" DEFAULT my_ip
+# nova-api runs in uwsgi workers, whose eventlet heartbeat stalls between
+# requests: RabbitMQ closes their connections and the next RPC call waits
+# for its timeout. nova-api alone sends heartbeats from a thread, as
+# oslo.messaging advises for WSGI services (in the eventlet services,
+# conductor and scheduler, a thread's heartbeat stalls instead), with one
+# thread per uwsgi worker (eventlet's hub cannot switch between threads).
+ini /etc/nova/nova-api-heartbeat.conf oslo_messaging_rabbit heartbeat_in_pthread true
+ini /etc/nova/nova-api-uwsgi.ini uwsgi threads 1
+mkdir -p /etc/systemd/system/nova-api.service.d
+printf '[Service]\nEnvironment="OS_NOVA_CONFIG_FILES=api-paste.ini;nova.conf;nova-api-heartbeat.conf"\n' \
+  >/etc/systemd/system/nova-api.service.d/novaops-lab.conf
+systemctl daemon-reload
 su -s /bin/sh nova -c 'nova-manage api_db sync'
 su -s /bin/sh nova -c 'nova-manage cell_v2 map_cell0'
 su -s /bin/sh nova -c 'nova-manage cell_v2 create_cell --name cell1' || true

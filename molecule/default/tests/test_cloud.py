@@ -65,6 +65,11 @@ def test_a_peer_closed_libvirt_port_breaks_nova_live_migration_and_site_repairs_
     assert src != dst and back == (dst, src), lines
     assert re.search(r"ok   nova console novnc \(RFB 003\.008 through ws://", fixed.stdout)
     assert re.search(r"ok   nova console serial \(open ", fixed.stdout)
+    # the virsh-level checks run beside Nova's
+    assert "ok   canary migration compute1 -> compute2 -> compute1" in fixed.stdout
+    assert "ok   canary migration compute2 -> compute1 -> compute2" in fixed.stdout
+    assert "from the control node (200)" in fixed.stdout
+    assert re.search(r"all \d+ checks passed", fixed.stdout), fixed.stdout[-4000:]
 
 
 def test_tempest_console_and_live_migration_tests_pass():
