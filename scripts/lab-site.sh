@@ -14,7 +14,8 @@ lab/lab.sh up
 ansible-playbook lab/prepare.yml
 ansible-playbook site.yml "$@"
 # Proof: console URLs answer, computes reach each other's libvirt, a canary
-# domain live-migrates; ends with one line per check.
+# domain live-migrates and, on the lab cloud, a Nova server's consoles answer
+# through the proxies and it live-migrates there and back; one line per check.
 ansible-playbook playbooks/verify.yml
 echo
 echo "Lab hosts (name, container, address):"
@@ -22,5 +23,8 @@ lab/lab.sh status
 echo
 echo "Inventory: inventories/lab/hosts.yml (group_vars there hold the lab's settings)"
 echo "Run again: .venv/bin/ansible-playbook site.yml    Readiness report: .venv/bin/ansible-playbook playbooks/preflight.yml"
-echo "The cloud: podman exec novaops-lab-proxy1 openstack --os-cloud lab server list"
+if [ "${NOVAOPS_LAB_CLOUD:-1}" != 0 ]; then
+    echo "The cloud: podman exec -it ${NOVAOPS_LAB_PREFIX:-novaops-lab}-proxy1 openstack --os-cloud lab server list"
+    echo "  (admin credentials in /etc/openstack/clouds.yaml there; tempest: scripts/check-tempest.sh)"
+fi
 echo "Take the lab down: lab/lab.sh down"
