@@ -17,4 +17,3 @@ def test_preflight_passes_and_changes_nothing():
         report = json.load(handle)
     assert report["ok"] is True
     assert report["problems"] == []
-
