@@ -47,6 +47,7 @@ import re
 from urllib.parse import urlsplit
 
 from ansible_collections.novaops.console_migration.plugins.module_utils import nova_releases as nr
+from ansible_collections.novaops.console_migration.plugins.module_utils import role_defaults as rd
 from ansible_collections.novaops.console_migration.plugins.module_utils.settings_checks import (
     Checker,
     as_list,
@@ -69,36 +70,8 @@ VNC_TYPES = ('novnc', 'xvpvnc')
 FIREWALL_BACKENDS = ('auto', 'iptables', 'firewalld', 'none')
 ANY_SOURCES = ('0.0.0.0/0', '::/0')
 
-# The roles' documented defaults (playbooks/vars/plan_defaults.yml mirrors
-# them; a unit test keeps both in sync).  '' means "not set".
-DEFAULTS = {
-    'novaops_release': 'auto',
-    'novaops_console_types': ['novnc'],
-    'novaops_firewall_backend': 'auto',
-    'console_proxy_novnc_host': '0.0.0.0',
-    'console_proxy_novnc_port': 6080,
-    'console_proxy_xvpvnc_host': '0.0.0.0',
-    'console_proxy_xvpvnc_port': 6081,
-    'console_proxy_spice_host': '0.0.0.0',
-    'console_proxy_spice_port': 6082,
-    'console_proxy_serial_host': '0.0.0.0',
-    'console_proxy_serial_port': 6083,
-    'console_proxy_ssl_cert': '',
-    'console_proxy_ssl_key': '',
-    'console_proxy_ssl_only': False,
-    'console_proxy_allowed_sources': ['0.0.0.0/0'],
-    'compute_console_management_address': '',
-    'compute_console_server_listen': '',
-    'compute_console_novncproxy_base_url': '',
-    'compute_console_xvpvncproxy_base_url': '',
-    'compute_console_spice_base_url': '',
-    'compute_console_serial_base_url': '',
-    'compute_console_serial_listen': '',
-    'compute_console_serial_port_range': '10000:20000',
-    'compute_console_vnc_port_range': '5900:5999',
-    'compute_console_reserved_ports': [16509, 16514],
-    'compute_console_proxy_addresses': [],
-}
+# The console roles' defaults ('' means "not set"), from role_defaults.
+DEFAULTS = rd.defaults(rd.SHARED, rd.CONSOLE_PROXY, rd.COMPUTE_CONSOLE)
 
 COMMON_VARS = ('novaops_release', 'novaops_console_types', 'novaops_firewall_backend')
 ROLE_PREFIXES = {'console_proxy': 'console_proxy_', 'compute_console': 'compute_console_'}

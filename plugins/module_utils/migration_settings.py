@@ -60,6 +60,7 @@ import ipaddress
 import re
 
 from ansible_collections.novaops.console_migration.plugins.module_utils import nova_releases as nr
+from ansible_collections.novaops.console_migration.plugins.module_utils import role_defaults as rd
 from ansible_collections.novaops.console_migration.plugins.module_utils.console_settings import (
     FIREWALL_BACKENDS,
     SettingsError,
@@ -83,36 +84,14 @@ TRANSPORTS = ('tls', 'tcp', 'ssh')
 TCP_AUTHS = ('sasl', 'none')
 OWNER = 'live_migration'
 MAX_ID = 4294967294
-QEMU_DEFAULT_PORTS = (49152, 49215)
+QEMU_DEFAULT_PORTS = rd.QEMU_MIGRATION_PORTS
 ID_VARS = ('live_migration_nova_uid', 'live_migration_nova_gid',
            'live_migration_qemu_uid', 'live_migration_qemu_gid')
 
-# The role's documented defaults.  None / '' mean "not set".
-DEFAULTS = {
-    'novaops_release': 'auto',
-    'novaops_firewall_backend': 'auto',
-    'live_migration_transport': 'tls',
-    'live_migration_tcp_auth': 'sasl',
-    'live_migration_allow_tcp_auth_none': False,
-    'live_migration_sasl_username': 'migration',
-    'live_migration_sasl_password': '',
-    'live_migration_address': '',
-    'live_migration_peers': [],
-    'live_migration_libvirt_tcp_port': 16509,
-    'live_migration_libvirt_tls_port': 16514,
-    'live_migration_port_min': QEMU_DEFAULT_PORTS[0],
-    'live_migration_port_max': QEMU_DEFAULT_PORTS[1],
-    'live_migration_bandwidth': 0,
-    'live_migration_permit_post_copy': None,
-    'live_migration_permit_auto_converge': None,
-    'live_migration_tls_files': {},
-    'live_migration_align_ids': False,
-    'live_migration_nova_uid': None,
-    'live_migration_nova_gid': None,
-    'live_migration_qemu_uid': None,
-    'live_migration_qemu_gid': None,
-    'live_migration_multipath': False,
-}
+# The role's defaults (None / '' mean "not set"), from role_defaults, and
+# the planner's input live_migration_peers (computed by the role).
+DEFAULTS = rd.defaults(dict((k, rd.SHARED[k]) for k in ('novaops_release', 'novaops_firewall_backend')),
+                       rd.LIVE_MIGRATION, {'live_migration_peers': []})
 
 # libvirt's default locations of the TLS files, per live_migration_tls_files key.
 TLS_FILES = (

@@ -421,14 +421,15 @@ def test_ids_and_multipath():
                   live_migration_qemu_uid=107, live_migration_qemu_gid=None, live_migration_multipath='yes')
     assert result['ids'] == {'align': True, 'nova_uid': 162, 'nova_gid': 162, 'qemu_uid': 107, 'qemu_gid': None}
     assert result['multipath'] == {'user_friendly_names': False}
-    default = plan()
-    assert default['ids'] == {'align': False, 'nova_uid': None, 'nova_gid': None, 'qemu_uid': None,
+    default = plan()   # the role's default: align
+    assert default['ids'] == {'align': True, 'nova_uid': None, 'nova_gid': None, 'qemu_uid': None,
                               'qemu_gid': None}
     assert default['multipath'] is None
     # Unset ids with align: the role chooses them across the play, no warning.
     aligned = plan(live_migration_align_ids='true')
     assert aligned['ids']['align'] is True
     assert not any('align' in w for w in aligned['warnings'])
+    assert plan(live_migration_align_ids='no')['ids']['align'] is False
 
 
 # -------------------------------------------------------------- validation
