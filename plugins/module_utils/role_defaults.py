@@ -44,6 +44,7 @@ CONSOLE_PROXY = {
 COMPUTE_CONSOLE = {
     'compute_console_management_address': '',
     'compute_console_server_listen': '',
+    'compute_console_proxy_public_host': '',
     'compute_console_novncproxy_base_url': '',
     'compute_console_xvpvncproxy_base_url': '',
     'compute_console_spice_base_url': '',
