@@ -48,11 +48,16 @@ options:
       - compute_console keys are C(compute_console_management_address) (required),
         C(compute_console_server_listen) and C(compute_console_serial_listen) (default the management address),
         C(compute_console_novncproxy_base_url), C(compute_console_xvpvncproxy_base_url),
-        C(compute_console_spice_base_url) (http or https, each required when its type is enabled),
-        C(compute_console_serial_base_url) (ws or wss, required with serial), C(compute_console_serial_port_range)
-        (V(10000:20000)), C(compute_console_vnc_port_range) (V(5900:5999), the libvirt display ports) and
+        C(compute_console_spice_base_url) (http or https), C(compute_console_serial_base_url) (ws or wss); the URL
+        of an enabled console type that is not set is built from C(compute_console_proxy_public_host) (for example
+        C(http://HOST:6080/vnc_auto.html)), and is required when that is not set either;
+        C(compute_console_serial_port_range) (V(10000:20000)), C(compute_console_vnc_port_range) (V(5900:5999), the
+        libvirt display ports), C(compute_console_reserved_ports) (V([16509, 16514])) and
         C(compute_console_proxy_addresses) (the proxies' addresses or CIDRs, required unless the firewall backend
         is V(none)).
+      - C(host_ports) is the list of RV(_value.ports) of the host's other plans (console_plan or migration_plan);
+        a port or range shared with one of them, or between the display and serial ranges, is refused naming both
+        variables. A single port listed in C(compute_console_reserved_ports) may lie inside a console range.
       - Unknown keys with a role prefix give a warning; other keys are ignored.
     type: dict
     required: true
@@ -91,6 +96,8 @@ _value:
       V(port) (an integer, or V(N:M) for a range), V(protocol) and V(sources)), V(iptables_lines) and
       V(ip6tables_lines) (C(-A INPUT [-s SRC] -m state --state NEW -m tcp -p tcp --dport PORT -j ACCEPT)),
       V(restart_on_change) and V(warnings); also V(role), V(distro) and V(console_types).
+    - V(ports) lists what the role makes listen on the host, each with V(var) (the variable that sets it), V(label),
+      V(first), V(last) and, for the console ranges, V(reserved).
   type: dict
 """
 

@@ -43,6 +43,13 @@ options:
       - The lowest id given to an account that no host has a free id for yet.
     type: int
     default: 64000
+  names:
+    description:
+      - >-
+        Account key -> the variable that sets its id. A problem of such an account starts with the variable and
+        ends with the expected form, for example C(live_migration_nova_uid: 1000) ... C(is used by user alice on
+        compute1) ... C(expected a uid free on every compute host, or null to choose one).
+    type: dict
 """
 
 EXAMPLES = r"""
@@ -80,11 +87,12 @@ from ansible_collections.novaops.console_migration.plugins.module_utils.account_
     DEFAULT_START, AccountIdsError, choose_targets)
 
 
-def id_targets(reports, explicit=None, start=DEFAULT_START):
+def id_targets(reports, explicit=None, start=DEFAULT_START, names=None):
     """Target id of each account across the hosts (see DOCUMENTATION)."""
     try:
         return choose_targets(dict(reports) if isinstance(reports, dict) else reports,
-                              dict(explicit) if isinstance(explicit, dict) else explicit, start)
+                              dict(explicit) if isinstance(explicit, dict) else explicit, start,
+                              dict(names) if isinstance(names, dict) else names)
     except AccountIdsError as err:
         raise AnsibleFilterError(str(err))
 

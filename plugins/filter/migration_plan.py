@@ -42,6 +42,8 @@ options:
         C(client_key) as absolute controller paths, all five or none), C(live_migration_align_ids) with
         C(live_migration_nova_uid), C(live_migration_nova_gid), C(live_migration_qemu_uid) and
         C(live_migration_qemu_gid) (integers or null), and C(live_migration_multipath).
+      - C(host_ports) is the list of C(ports) of the host's other plans (console_plan); the libvirt port of the
+        transport and the QEMU range are checked against them and against each other, naming both variables.
       - Unknown keys starting with C(live_migration_) give a warning; other keys are ignored.
     type: dict
     required: true
@@ -75,7 +77,8 @@ _value:
       V(sasldb_path), V(client_auth_path), or null), V(tls_files) (V(name), V(src), V(dest), V(mode) entries),
       V(firewall) (V(owner), V(backend), V(rules)), V(iptables_lines), V(ip6tables_lines), V(ids) (V(align),
       V(nova_uid), V(nova_gid), V(qemu_uid), V(qemu_gid)), V(multipath) (V(user_friendly_names), or null),
-      V(packages), V(restart_on_change) and V(warnings).
+      V(packages), V(restart_on_change), V(ports) (what the role makes listen on the host, as console_plan returns
+      them) and V(warnings).
   type: dict
 """
 

@@ -82,7 +82,7 @@ options:
         description:
           - When true, differing nova and QEMU ids are V(ok), reported as V(ok (will be aligned\)).
         type: bool
-        default: false
+        default: true
       block_migration:
         description:
           - When true, local instance storage is V(ok) (C(storage)).

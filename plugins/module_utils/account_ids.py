@@ -363,12 +363,14 @@ def _explicit(explicit, problems):
     return out
 
 
-def choose_targets(reports, explicit=None, start=DEFAULT_START):
+def choose_targets(reports, explicit=None, start=DEFAULT_START, names=None):
     """Target id of each account, the same on every host.
 
     ``reports``: host -> result of the account_ids module in mode=report.
     ``explicit``: ``{'user/nova': 64060 or None, ...}``; its keys are the
     accounts to choose for (without it, every account of the reports).
+    ``names``: account key -> the variable that sets its id; a problem of
+    such an account starts with the variable instead of the key.
 
     For each account, in this order: the explicit id (an error if another
     account of the same kind holds it on some host); else the id most hosts
@@ -405,6 +407,15 @@ def choose_targets(reports, explicit=None, start=DEFAULT_START):
         """``[(host, holder)]`` where another account of ``kind`` holds ``number``."""
         return [(view.host, holder) for view in views for holder in view.holders(kind, number, name)]
 
+    names = names if isinstance(names, dict) else {}
+
+    def blame(key, kind, number, text, expected):
+        """``KEY: uid N text``, or ``VARIABLE: N (uid of KEY) text (expected ...)`` when a variable sets the id."""
+        var, word = names.get(key), ID_WORD[kind]
+        if not var:
+            return '%s: %s %d %s' % (key, word, number, text)
+        return '%s: %d (%s of %s) %s (expected %s)' % (var, number, word, key, text, expected % word)
+
     chosen = {}
     reserved = {'user': {}, 'group': {}}
     # Explicit ids first: they are not negotiable, the others avoid them.
@@ -412,9 +423,12 @@ def choose_targets(reports, explicit=None, start=DEFAULT_START):
         if number is None:
             continue
         for host, holder in taken_on(kind, name, number):
-            problems.append('%s: %s %d is used by %s %s on %s' % (key, ID_WORD[kind], number, kind, holder, host))
+            problems.append(blame(key, kind, number, 'is used by %s %s on %s' % (kind, holder, host),
+                                  'a %s free on every compute host, or null to choose one'))
         if number in reserved[kind]:
-            problems.append('%s: %s %d is also the target of %s' % (key, ID_WORD[kind], number, reserved[kind][number]))
+            other = reserved[kind][number]
+            problems.append(blame(key, kind, number, 'is also the target of %s' % names.get(other, other),
+                                  'a %s of its own, or null to choose one'))
         reserved[kind].setdefault(number, key)
         chosen[key] = number
     if problems:
@@ -441,7 +455,11 @@ def choose_targets(reports, explicit=None, start=DEFAULT_START):
                 choice = candidate
             candidate += 1
         if choice is None:
-            problems.append('%s: no %s from %d up is free on every host' % (key, ID_WORD[kind], start))
+            if names.get(key):
+                problems.append('%s: not set, and no %s from %d up is free on every host for %s (expected a %s '
+                                'free on every compute host)' % (names[key], ID_WORD[kind], start, key, ID_WORD[kind]))
+            else:
+                problems.append('%s: no %s from %d up is free on every host' % (key, ID_WORD[kind], start))
             continue
         reserved[kind][choice] = key
         chosen[key] = choice

@@ -47,10 +47,14 @@ import re
 from urllib.parse import urlsplit
 
 from ansible_collections.novaops.console_migration.plugins.module_utils import nova_releases as nr
+from ansible_collections.novaops.console_migration.plugins.module_utils import role_defaults as rd
 from ansible_collections.novaops.console_migration.plugins.module_utils.settings_checks import (
     Checker,
     as_list,
+    host_ports,
     is_unset as _is_unset,
+    port_conflicts,
+    port_entry,
 )
 
 
@@ -69,36 +73,8 @@ VNC_TYPES = ('novnc', 'xvpvnc')
 FIREWALL_BACKENDS = ('auto', 'iptables', 'firewalld', 'none')
 ANY_SOURCES = ('0.0.0.0/0', '::/0')
 
-# The roles' documented defaults (playbooks/vars/plan_defaults.yml mirrors
-# them; a unit test keeps both in sync).  '' means "not set".
-DEFAULTS = {
-    'novaops_release': 'auto',
-    'novaops_console_types': ['novnc'],
-    'novaops_firewall_backend': 'auto',
-    'console_proxy_novnc_host': '0.0.0.0',
-    'console_proxy_novnc_port': 6080,
-    'console_proxy_xvpvnc_host': '0.0.0.0',
-    'console_proxy_xvpvnc_port': 6081,
-    'console_proxy_spice_host': '0.0.0.0',
-    'console_proxy_spice_port': 6082,
-    'console_proxy_serial_host': '0.0.0.0',
-    'console_proxy_serial_port': 6083,
-    'console_proxy_ssl_cert': '',
-    'console_proxy_ssl_key': '',
-    'console_proxy_ssl_only': False,
-    'console_proxy_allowed_sources': ['0.0.0.0/0'],
-    'compute_console_management_address': '',
-    'compute_console_server_listen': '',
-    'compute_console_novncproxy_base_url': '',
-    'compute_console_xvpvncproxy_base_url': '',
-    'compute_console_spice_base_url': '',
-    'compute_console_serial_base_url': '',
-    'compute_console_serial_listen': '',
-    'compute_console_serial_port_range': '10000:20000',
-    'compute_console_vnc_port_range': '5900:5999',
-    'compute_console_reserved_ports': [16509, 16514],
-    'compute_console_proxy_addresses': [],
-}
+# The console roles' defaults ('' means "not set"), from role_defaults.
+DEFAULTS = rd.defaults(rd.SHARED, rd.CONSOLE_PROXY, rd.COMPUTE_CONSOLE)
 
 COMMON_VARS = ('novaops_release', 'novaops_console_types', 'novaops_firewall_backend')
 ROLE_PREFIXES = {'console_proxy': 'console_proxy_', 'compute_console': 'compute_console_'}
@@ -114,6 +90,8 @@ EXPECTED = {
     'compute_console_management_address': 'the IP address of the compute host on the management network, e.g. 192.168.1.2',
     'compute_console_server_listen': 'an IP address such as 192.168.1.2 or 0.0.0.0, or empty for the management address',
     'compute_console_serial_listen': 'an IP address such as 192.168.1.2 or 0.0.0.0, or empty for the management address',
+    'compute_console_proxy_public_host': 'the host name or IP address clients reach the console proxies at, '
+                                         'e.g. 203.0.113.10',
     'compute_console_novncproxy_base_url': 'e.g. http://203.0.113.10:6080/vnc_auto.html',
     'compute_console_xvpvncproxy_base_url': 'e.g. http://203.0.113.10:6081/console',
     'compute_console_spice_base_url': 'e.g. http://203.0.113.10:6082/spice_auto.html',
@@ -154,6 +132,16 @@ _LAST_RELEASE_OF = {'nova-consoleauth': nr.CONSOLEAUTH[1],
 _COMPUTE_SERVICE = {'redhat': 'openstack-nova-compute', 'ubuntu': 'nova-compute', 'debian': 'nova-compute'}
 _DIABLO_WWWROOT = nr.DIABLO_FLAGS['vncproxy_wwwroot']
 
+# Console URL built from compute_console_proxy_public_host when unset:
+# (variable, scheme, port, path) per console type.
+_URLS = (
+    ('novnc', 'compute_console_novncproxy_base_url', 'http', 6080, '/vnc_auto.html'),
+    ('xvpvnc', 'compute_console_xvpvncproxy_base_url', 'http', 6081, '/console'),
+    ('spice', 'compute_console_spice_base_url', 'http', 6082, '/spice_auto.html'),
+    ('serial', 'compute_console_serial_base_url', 'ws', 6083, '/'),
+)
+PUBLIC_HOST = 'compute_console_proxy_public_host'
+
 _HOSTNAME_RE = re.compile(r'^(?=.{1,253}\.?$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?'
                           r'(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$')
 _PORT_RANGE_RE = re.compile(r'^([0-9]+):([0-9]+)$')
@@ -187,6 +175,19 @@ def check_ip(value, allow_unspecified=True):
     if addr.is_unspecified and not allow_unspecified:
         raise ValueError('%r is the unspecified address, not an address of this host' % (value,))
     return text
+
+
+def check_host(value):
+    """A host name or an IP address (IPv6 without brackets)."""
+    text = value.strip() if isinstance(value, str) else None
+    if text:
+        try:
+            ipaddress.ip_address(text)
+            return text
+        except ValueError:
+            if not re.match(r'^[0-9.]+$', text) and _HOSTNAME_RE.match(text):
+                return text
+    raise ValueError('%r is not a host name or IP address' % (value,))
 
 
 def check_source(value):
@@ -420,10 +421,14 @@ def _validate(settings):
                 c.warnings.append('%s: unknown variable of the %s role, ignored' % (key, other_role))
 
     ctx.update(role=role, distro=distro, release=release, backend=backend, types=types)
+    others = host_ports(c, c.values.get('host_ports'))
     if role == 'console_proxy':
         _validate_proxy(c, ctx)
+        # Distinct proxy ports are checked above, with their own message.
+        port_conflicts(c, ctx['listen_ports'], others, within=False)
     elif role == 'compute_console':
         _validate_compute(c, ctx)
+        port_conflicts(c, ctx['listen_ports'], others)
 
     if c.problems:
         raise SettingsError(c.problems)
@@ -520,7 +525,9 @@ def _validate_proxy(c, ctx):
 
     sources = c.items('console_proxy_allowed_sources', check_source)
     _iptables_ipv4_only(c, ctx, 'console_proxy_allowed_sources', sources)
-    ctx.update(hosts=hosts, ports=ports, cert=cert, key=key, ssl_only=ssl_only, sources=sources)
+    listen_ports = [port_entry('console_proxy_%s_port' % name, ports[name]) for name in types if ports[name]]
+    ctx.update(hosts=hosts, ports=ports, cert=cert, key=key, ssl_only=ssl_only, sources=sources,
+               listen_ports=listen_ports)
 
 
 def _iptables_ipv4_only(c, ctx, var, sources):
@@ -545,35 +552,20 @@ def _validate_compute(c, ctx):
     listen = c.optional('compute_console_server_listen', check_ip)
     serial_listen_given = c.optional('compute_console_serial_listen', check_ip)
 
-    urls = {}
-    for name, var, schemes in (('novnc', 'compute_console_novncproxy_base_url', ('http', 'https')),
-                               ('xvpvnc', 'compute_console_xvpvncproxy_base_url', ('http', 'https')),
-                               ('spice', 'compute_console_spice_base_url', ('http', 'https')),
-                               ('serial', 'compute_console_serial_base_url', ('ws', 'wss'))):
-        url = c.optional(var, check_url, schemes)
-        if url == '' and name in types:
-            c.fail(var, 'is required when novaops_console_types contains %r' % name)
-        urls[name] = url
-        if url:
-            host = urlsplit(url).hostname
-            if host in ('localhost', '127.0.0.1', '::1'):
-                c.warnings.append('%s: %r points at the loopback address; browsers and clients on other '
-                                  'hosts cannot reach it' % (var, url))
+    urls, derived = _console_urls(c, types)
     if release == 'diablo' and urls.get('novnc'):
         path = urlsplit(urls['novnc']).path
         if path not in ('', '/'):
-            c.fail('compute_console_novncproxy_base_url',
-                   "%r has a path: diablo's --vncproxy_url is the proxy's root URL and nova appends "
-                   "/vnc_auto.html itself" % urls['novnc'], 'on diablo e.g. http://203.0.113.10:6080')
+            if 'novnc' in derived:
+                text = ('is not set, and the default %r built from %s has a path: diablo\'s --vncproxy_url is '
+                        'the proxy\'s root URL and nova appends /vnc_auto.html itself' % (urls['novnc'], PUBLIC_HOST))
+            else:
+                text = ("%r has a path: diablo's --vncproxy_url is the proxy's root URL and nova appends "
+                        "/vnc_auto.html itself" % urls['novnc'])
+            c.fail('compute_console_novncproxy_base_url', text, 'on diablo e.g. http://203.0.113.10:6080')
 
     serial_range = c.check('compute_console_serial_port_range', check_port_range)
     vnc_range = c.check('compute_console_vnc_port_range', check_port_range)
-    if (serial_range and vnc_range and 'serial' in types and set(types) & set(GRAPHICAL_TYPES)
-            and serial_range[0] <= vnc_range[1] and vnc_range[0] <= serial_range[1]):
-        c.warnings.append('compute_console_serial_port_range: %d:%d overlaps compute_console_vnc_port_range '
-                          '%d:%d; serial consoles and graphical displays may compete for ports'
-                          % (serial_range + vnc_range))
-
     proxies = None
     if ctx['backend'] == 'none':
         if not _is_unset(c.values.get('compute_console_proxy_addresses')):
@@ -596,8 +588,52 @@ def _validate_compute(c, ctx):
     else:
         serial_listen = None
     reserved = c.items('compute_console_reserved_ports', check_port)
+    listen_ports = []
+    if vnc_range and set(types) & set(GRAPHICAL_TYPES):
+        listen_ports.append(port_entry('compute_console_vnc_port_range', vnc_range[0], vnc_range[1],
+                                       reserved=reserved or []))
+    if serial_range and 'serial' in types:
+        listen_ports.append(port_entry('compute_console_serial_port_range', serial_range[0], serial_range[1],
+                                       reserved=reserved or []))
     ctx.update(mgmt=mgmt, listen=listen, serial_listen=serial_listen, urls=urls,
-               serial_range=serial_range, vnc_range=vnc_range, proxies=proxies, reserved=reserved or [])
+               serial_range=serial_range, vnc_range=vnc_range, proxies=proxies, reserved=reserved or [],
+               listen_ports=listen_ports)
+
+
+def _console_urls(c, types):
+    """``(urls, derived)``: the URL of each console type ('' when unset) and the types built from the public host.
+
+    An unset URL of an enabled type is built from compute_console_proxy_public_host;
+    a problem of that host is reported against it.
+    """
+    urls, derived = {}, []
+    public = None
+    missing = [var for name, var, dummy, dummy2, dummy3 in _URLS
+               if name in types and _is_unset(c.values.get(var))]
+    if missing and not _is_unset(c.values.get(PUBLIC_HOST)):
+        try:
+            public = check_host(c.values.get(PUBLIC_HOST))
+        except ValueError as err:
+            verb = 'is' if len(missing) == 1 else 'are'
+            c.fail(PUBLIC_HOST, '%s; %s %s built from it' % (err, ' and '.join(missing), verb))
+    for name, var, scheme, port, path in _URLS:
+        schemes = (scheme, scheme + 's')
+        url = c.optional(var, check_url, schemes)
+        origin = ''
+        if url == '' and name in types:
+            if public:
+                url = '%s://%s:%d%s' % (scheme, '[%s]' % public if ':' in public else public, port, path)
+                derived.append(name)
+                origin = ', built from %s %s,' % (PUBLIC_HOST, public)
+            elif _is_unset(c.values.get(PUBLIC_HOST)):
+                c.fail(var, 'is required when novaops_console_types contains %r' % name)
+        urls[name] = url
+        if url:
+            host = urlsplit(url).hostname
+            if host in ('localhost', '127.0.0.1', '::1'):
+                c.warnings.append('%s: %r%s points at the loopback address; browsers and clients on other '
+                                  'hosts cannot reach it' % (var, url, origin))
+    return urls, derived
 
 
 def _range_rules(name, port_range, reserved, sources):
@@ -691,6 +727,7 @@ def console_plan(settings):
         'iptables_lines': [],
         'ip6tables_lines': [],
         'restart_on_change': [],
+        'ports': list(ctx['listen_ports']),
         'warnings': list(ctx['warnings']),
     }
     if role == 'console_proxy':

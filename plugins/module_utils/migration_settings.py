@@ -60,6 +60,7 @@ import ipaddress
 import re
 
 from ansible_collections.novaops.console_migration.plugins.module_utils import nova_releases as nr
+from ansible_collections.novaops.console_migration.plugins.module_utils import role_defaults as rd
 from ansible_collections.novaops.console_migration.plugins.module_utils.console_settings import (
     FIREWALL_BACKENDS,
     SettingsError,
@@ -74,7 +75,10 @@ from ansible_collections.novaops.console_migration.plugins.module_utils.console_
 )
 from ansible_collections.novaops.console_migration.plugins.module_utils.settings_checks import (
     Checker,
+    host_ports,
     is_unset as _is_unset,
+    port_conflicts,
+    port_entry,
 )
 
 __all__ = ['DEFAULTS', 'EXPECTED', 'SettingsError', 'migration_plan']
@@ -83,36 +87,14 @@ TRANSPORTS = ('tls', 'tcp', 'ssh')
 TCP_AUTHS = ('sasl', 'none')
 OWNER = 'live_migration'
 MAX_ID = 4294967294
-QEMU_DEFAULT_PORTS = (49152, 49215)
+QEMU_DEFAULT_PORTS = rd.QEMU_MIGRATION_PORTS
 ID_VARS = ('live_migration_nova_uid', 'live_migration_nova_gid',
            'live_migration_qemu_uid', 'live_migration_qemu_gid')
 
-# The role's documented defaults.  None / '' mean "not set".
-DEFAULTS = {
-    'novaops_release': 'auto',
-    'novaops_firewall_backend': 'auto',
-    'live_migration_transport': 'tls',
-    'live_migration_tcp_auth': 'sasl',
-    'live_migration_allow_tcp_auth_none': False,
-    'live_migration_sasl_username': 'migration',
-    'live_migration_sasl_password': '',
-    'live_migration_address': '',
-    'live_migration_peers': [],
-    'live_migration_libvirt_tcp_port': 16509,
-    'live_migration_libvirt_tls_port': 16514,
-    'live_migration_port_min': QEMU_DEFAULT_PORTS[0],
-    'live_migration_port_max': QEMU_DEFAULT_PORTS[1],
-    'live_migration_bandwidth': 0,
-    'live_migration_permit_post_copy': None,
-    'live_migration_permit_auto_converge': None,
-    'live_migration_tls_files': {},
-    'live_migration_align_ids': False,
-    'live_migration_nova_uid': None,
-    'live_migration_nova_gid': None,
-    'live_migration_qemu_uid': None,
-    'live_migration_qemu_gid': None,
-    'live_migration_multipath': False,
-}
+# The role's defaults (None / '' mean "not set"), from role_defaults, and
+# the planner's input live_migration_peers (computed by the role).
+DEFAULTS = rd.defaults(dict((k, rd.SHARED[k]) for k in ('novaops_release', 'novaops_firewall_backend')),
+                       rd.LIVE_MIGRATION, {'live_migration_peers': []})
 
 # libvirt's default locations of the TLS files, per live_migration_tls_files key.
 TLS_FILES = (
@@ -255,9 +237,13 @@ def _validate(settings):
         c.fail('live_migration_port_min', '%d is greater than live_migration_port_max %d' % (port_min, port_max))
     libvirt_var = {'tls': 'live_migration_libvirt_tls_port', 'tcp': 'live_migration_libvirt_tcp_port'}.get(transport)
     libvirt_port = {'tls': tls_port, 'tcp': tcp_port}.get(transport)
-    if None not in (libvirt_port, port_min, port_max) and port_min <= libvirt_port <= port_max:
-        c.fail(libvirt_var, '%d is inside the QEMU migration port range %d:%d' % (libvirt_port, port_min, port_max),
-               'a port outside live_migration_port_min..live_migration_port_max')
+    listen_ports = []
+    if libvirt_var and libvirt_port is not None:
+        listen_ports.append(port_entry(libvirt_var, libvirt_port))
+    if port_min is not None and port_max is not None and port_min <= port_max:
+        listen_ports.append(port_entry('live_migration_port_min', port_min, port_max,
+                                       'live_migration_port_min..live_migration_port_max'))
+    port_conflicts(c, listen_ports, host_ports(c, c.values.get('host_ports')))
 
     bandwidth = c.check('live_migration_bandwidth', check_int, 0, 2 ** 63 - 1, 'an integer')
     permits = {}
@@ -273,9 +259,7 @@ def _validate(settings):
         tls_files = {}
 
     align = c.check('live_migration_align_ids', parse_bool)
-    ids = {}
-    for var in ID_VARS:
-        ids[var] = c.optional(var, check_int, 1, MAX_ID, 'a UID/GID number')
+    ids = _validate_ids(c)
     multipath = c.check('live_migration_multipath', parse_bool)
 
     for key in sorted(k for k in settings if isinstance(k, str)):
@@ -287,8 +271,27 @@ def _validate(settings):
     ctx.update(distro=distro, release=release, backend=backend, transport=transport, tcp_auth=tcp_auth,
                sasl=sasl, username=username, address=address, peers=peers, tcp_port=tcp_port,
                tls_port=tls_port, port_min=port_min, port_max=port_max, bandwidth=bandwidth, permits=permits,
-               tls_files=tls_files, align=align, ids=ids, multipath=multipath, warnings=c.warnings)
+               tls_files=tls_files, align=align, ids=ids, multipath=multipath, listen_ports=listen_ports,
+               warnings=c.warnings)
     return ctx
+
+
+def _validate_ids(c):
+    """The four ids (None when unset); 0 and an id given to both accounts are refused."""
+    ids = {}
+    for var in ID_VARS:
+        word = 'uid' if var.endswith('_uid') else 'gid'
+        if c.values.get(var) in (0, '0') and not isinstance(c.values.get(var), bool):
+            c.fail(var, "0 is root's %s: nova and QEMU need %ss of their own" % (word, word))
+            ids[var] = None
+            continue
+        ids[var] = c.optional(var, check_int, 1, MAX_ID, 'a UID/GID number')
+    for nova, qemu in (ID_VARS[0::2], ID_VARS[1::2]):
+        if ids[nova] is not None and ids[nova] == ids[qemu]:
+            word = nova[-3:]
+            c.fail(qemu, '%d is also %s: nova and QEMU cannot share a %s' % (ids[qemu], nova, word),
+                   'a %s other than %d, or null (not set)' % (word, ids[nova]))
+    return ids
 
 
 def _check_username(value):
@@ -464,6 +467,7 @@ def migration_plan(settings):
         'multipath': {'user_friendly_names': False} if ctx['multipath'] else None,
         'packages': [],
         'restart_on_change': [_COMPUTE_SERVICE[distro]],
+        'ports': list(ctx['listen_ports']),
         'warnings': warnings,
     }
 

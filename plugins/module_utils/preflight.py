@@ -32,6 +32,8 @@ __metaclass__ = type
 
 import ipaddress
 
+from ansible_collections.novaops.console_migration.plugins.module_utils.role_defaults import LIVE_MIGRATION
+
 CHECKS = ('subnet', 'cpu', 'resolution', 'ids', 'kvm', 'libvirt', 'storage', 'proxy_reach')
 COMPUTE_CHECKS = ('subnet', 'cpu', 'resolution', 'ids', 'kvm', 'libvirt', 'storage')
 PROXY_CHECKS = ('proxy_reach',)
@@ -43,7 +45,7 @@ DEFAULTS = {
     'migration_address': {},
     'proxyclient_address': {},
     'allowed_subnets': [],
-    'align_ids': False,
+    'align_ids': LIVE_MIGRATION['live_migration_align_ids'],
     'block_migration': False,
     'cpu_baseline': None,
     'peer_names': {},

@@ -3,7 +3,7 @@
 # Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
 # SPDX-License-Identifier: Apache-2.0
 
-"""The problem collector shared by :mod:`console_settings` and :mod:`migration_settings`.
+"""The problem collector and the port overlap check shared by :mod:`console_settings` and :mod:`migration_settings`.
 
 Pure Python, no Ansible imports, Python 3.6 compatible.  A validator takes
 a value and returns the cleaned value or raises ``ValueError`` with a
@@ -14,7 +14,7 @@ appends the expected form and collects every problem.
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-__all__ = ['Checker', 'as_list', 'is_unset']
+__all__ = ['Checker', 'as_list', 'host_ports', 'is_unset', 'port_conflicts', 'port_entry']
 
 
 def is_unset(value):
@@ -87,3 +87,79 @@ class Checker(object):
                 self.fail(var, str(err))
                 ok = False
         return out if ok else None
+
+
+def port_entry(var, first, last=None, label=None, reserved=None):
+    """A port or range a role makes listen on the host, as the plans return it (``ports``).
+
+    ``var`` is the variable that sets it, ``label`` how messages name it
+    (default ``var``), ``reserved`` the ports of a range left to other
+    services (compute_console_reserved_ports), absent when there are none.
+    """
+    entry = {'var': var, 'label': label or var, 'first': first, 'last': first if last is None else last}
+    if reserved is not None:
+        entry['reserved'] = sorted(set(reserved))
+    return entry
+
+
+def _span(entry):
+    if entry['first'] == entry['last']:
+        return '%d' % entry['first']
+    return '%d:%d' % (entry['first'], entry['last'])
+
+
+def _clash(a, b):
+    """The message for ``a`` (blamed) against ``b``, or None when they share no port."""
+    if max(a['first'], b['first']) > min(a['last'], b['last']):
+        return None
+    single_a, single_b = a['first'] == a['last'], b['first'] == b['last']
+    for port, other in ((a, b), (b, a)):
+        if port['first'] == port['last'] and port['first'] in other.get('reserved', ()):
+            return None
+    value = _span(a) if a['label'] == a['var'] else '%s (%s)' % (_span(a), a['label'])
+    if single_a and single_b:
+        return ('%s is also %s' % (value, b['label']), 'a port no other service of this host uses')
+    reserve = 'compute_console_reserved_ports'
+    if single_a:
+        return ('%s is inside %s %s' % (value, b['label'], _span(b)),
+                'a port outside %s%s' % (b['label'], (', or listed in %s' % reserve) if 'reserved' in b else ''))
+    if single_b:
+        tail = (', or %d listed in %s' % (b['first'], reserve)) if 'reserved' in a else ''
+        return ('%s holds %s %s' % (value, b['label'], _span(b)), 'a range without %s%s' % (b['label'], tail))
+    return ('%s overlaps %s %s' % (value, b['label'], _span(b)), 'a port range sharing no port with %s' % b['label'])
+
+
+def port_conflicts(checker, own, others=(), within=True):
+    """Record every port shared by two of ``own`` (when ``within``) or by one of ``own`` and one of ``others``.
+
+    Entries are :func:`port_entry` dicts.  A single port inside a range that
+    reserves it is no conflict.  Within ``own`` a single port is blamed, else
+    the later entry; against ``others`` the entry of ``own``.
+    """
+    pairs = []
+    if within:
+        for index, later in enumerate(own):
+            for earlier in own[:index]:
+                single = later['first'] == later['last'] or earlier['first'] != earlier['last']
+                pairs.append((later, earlier) if single else (earlier, later))
+    pairs.extend((mine, other) for mine in own for other in others)
+    for blamed, other in pairs:
+        found = _clash(blamed, other)
+        if found:
+            checker.fail(blamed['var'], found[0], found[1])
+
+
+def host_ports(checker, value):
+    """The ``host_ports`` input (the ``ports`` of this host's other plans), checked."""
+    entries = []
+    if not isinstance(value, (list, tuple)):
+        value = [value] if value else []
+    for item in value:
+        if not (isinstance(item, dict) and isinstance(item.get('var'), str)
+                and all(isinstance(item.get(k), int) and not isinstance(item.get(k), bool) for k in ('first', 'last'))):
+            checker.fail('host_ports', '%r is not a port entry of another plan of this host' % (item,),
+                         "the 'ports' of the other plans, e.g. [{'var': 'console_proxy_novnc_port', "
+                         "'first': 6080, 'last': 6080}]")
+            continue
+        entries.append(port_entry(item['var'], item['first'], item['last'], item.get('label'), item.get('reserved')))
+    return entries

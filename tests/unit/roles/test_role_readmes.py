@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, novaops maintainers
 # SPDX-License-Identifier: Apache-2.0
-"""Role READMEs (Galaxy needs one per role), their generated blocks, and defaults/main.yml against the specs."""
+"""Role READMEs (Galaxy needs one per role) and their generated blocks (defaults: tests/unit/test_defaults.py)."""
 
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
@@ -23,15 +23,6 @@ ROLES = sorted(d for d in os.listdir(ROLES_DIR) if os.path.isdir(os.path.join(RO
 SCRIPT = os.path.join(ROOT, 'scripts', 'role-readme.py')
 FQCN = 'novaops.console_migration.'
 GROUPS = {'nova_console_proxy', 'nova_compute'}
-# Settings every role reads with the same fallback where used, so they are
-# documented in the specs but not repeated in each defaults/main.yml.
-SHARED_PREFIX = 'novaops_'
-# (role, variable): why the spec's default is not the one of defaults/main.yml.
-KNOWN_DIFFERENCES = {
-    ('compute_console', 'compute_console_reserved_ports'):
-        'defaults/main.yml follows live_migration_libvirt_tcp_port and _tls_port; the spec shows their defaults',
-}
-
 _FENCE = re.compile(r'^```ya?ml[ \t]*\n(.*?)^```[ \t]*$', re.M | re.S)
 
 
@@ -83,43 +74,6 @@ def _roles_used(play):
     return names
 
 
-def _templated(value):
-    if isinstance(value, str):
-        return '{{' in value or '{%' in value
-    if isinstance(value, list):
-        return any(_templated(v) for v in value)
-    if isinstance(value, dict):
-        return any(_templated(v) for v in value.values())
-    return False
-
-
-def _same(a, b):
-    """Equal values of equal types (true is not 1, '6080' is not 6080)."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, list):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
-    return a == b
-
-
-def _default_differences(role):
-    """Variables whose spec default is not the one defaults/main.yml gives."""
-    defaults = _yaml(role, 'defaults', 'main.yml') or {}
-    differences = {}
-    for name, spec in _options(role).items():
-        if name not in defaults:
-            continue
-        spec_default, value = (spec or {}).get('default'), defaults[name]
-        if _same(spec_default, value):
-            continue
-        if spec_default is None and _templated(value):
-            continue  # computed per host; the description says what it is
-        differences[name] = 'spec default %r, defaults/main.yml %r' % (spec_default, value)
-    return differences
-
-
 def _run(*args):
     return subprocess.run([sys.executable, SCRIPT] + list(args), capture_output=True, text=True, check=False)
 
@@ -169,42 +123,6 @@ def test_example_play_passes_syntax_check(role, tmp_path):
          '-i', os.path.join(ROOT, 'inventories', 'lab', 'hosts.yml'), str(playbook)],
         capture_output=True, text=True, env=env, cwd=str(tmp_path), check=False)
     assert result.returncode == 0, result.stdout + result.stderr
-
-
-@pytest.mark.parametrize('role', ROLES)
-def test_defaults_are_documented(role):
-    undocumented = sorted(set(_yaml(role, 'defaults', 'main.yml') or {}) - set(_options(role)))
-    assert not undocumented, 'roles/%s/defaults/main.yml: not in meta/argument_specs.yml: %s' % (role, undocumented)
-
-
-@pytest.mark.parametrize('role', ROLES)
-def test_options_have_defaults(role):
-    defaults = _yaml(role, 'defaults', 'main.yml') or {}
-    missing = sorted(n for n in _options(role) if n not in defaults and not n.startswith(SHARED_PREFIX))
-    assert not missing, 'roles/%s/meta/argument_specs.yml: not in defaults/main.yml: %s' % (role, missing)
-
-
-@pytest.mark.parametrize('role', ROLES)
-def test_spec_defaults_match_defaults_file(role):
-    differences = dict((n, d) for n, d in _default_differences(role).items() if (role, n) not in KNOWN_DIFFERENCES)
-    assert not differences, 'roles/%s: %s' % (role, differences)
-
-
-@pytest.mark.parametrize('role, name', sorted(KNOWN_DIFFERENCES))
-def test_known_differences_still_differ(role, name):
-    assert name in _default_differences(role), '%s/%s matches now: drop it from KNOWN_DIFFERENCES' % (role, name)
-
-
-def test_shared_settings_agree_across_roles():
-    seen = {}
-    for role in ROLES:
-        for name, spec in _options(role).items():
-            if name.startswith(SHARED_PREFIX):
-                doc = dict((k, (spec or {}).get(k)) for k in ('type', 'elements', 'default', 'choices'))
-                seen.setdefault(name, {})[role] = doc
-    for name, docs in seen.items():
-        first = next(iter(docs.values()))
-        assert all(_same(d, first) for d in docs.values()), '%s differs between roles: %s' % (name, docs)
 
 
 def test_check_mode_names_the_out_of_date_role(tmp_path):

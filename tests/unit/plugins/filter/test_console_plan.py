@@ -22,7 +22,6 @@ from ansible_collections.novaops.console_migration.plugins.module_utils import c
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
 PLAYBOOK = os.path.join(ROOT, 'playbooks', 'plan.yml')
-PLAN_DEFAULTS = os.path.join(ROOT, 'playbooks', 'vars', 'plan_defaults.yml')
 
 
 def load_yaml(path):
@@ -94,10 +93,6 @@ def test_documentation_parses_and_names_the_filter():
 
 # ------------------------------------------------------------- plan.yml
 
-def test_plan_defaults_file_mirrors_the_documented_defaults():
-    assert load_yaml(PLAN_DEFAULTS) == cs.DEFAULTS
-
-
 def test_plan_playbook_never_touches_a_managed_host():
     plays = load_yaml(PLAYBOOK)
     assert len(plays) == 1
@@ -106,7 +101,7 @@ def test_plan_playbook_never_touches_a_managed_host():
     assert play['gather_facts'] is False
     assert play['connection'] == 'local'
     assert play['vars']['ansible_connection'] == 'local'
-    assert play['vars_files'] == ['vars/plan_defaults.yml']
+    assert 'vars_files' not in play   # unset variables take the planner's defaults
     assert (play['vars']['plan_distro'], play['vars']['plan_release'], play['vars']['plan_role']) == \
         ('debian', 'zed', 'both')
     modules = set()

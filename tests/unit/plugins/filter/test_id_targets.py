@@ -8,7 +8,10 @@
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
+import os
+
 import pytest
+import yaml
 
 from ansible.errors import AnsibleFilterError
 from jinja2.nativetypes import NativeEnvironment
@@ -95,3 +98,38 @@ def test_through_jinja_as_the_role_calls_it():
             "'user/libvirt-qemu': none, 'group/kvm': none}) }}")
     assert env.from_string(expr).render(reports=REPORTS, nova_uid=64061) == {
         'user/nova': 64061, 'group/nova': 64060, 'user/libvirt-qemu': 64055, 'group/kvm': 992}
+
+
+NAMES = {'user/nova': 'live_migration_nova_uid', 'group/nova': 'live_migration_nova_gid',
+         'user/libvirt-qemu': 'live_migration_qemu_uid', 'group/kvm': 'live_migration_qemu_gid'}
+
+
+def test_problems_name_the_variable_that_set_the_id():
+    with pytest.raises(AnsibleFilterError) as err:
+        plugin.id_targets(REPORTS, dict(ALL, **{'user/nova': 0, 'group/kvm': 107}), names=NAMES)
+    assert err.value.message.splitlines() == [
+        'live_migration_nova_uid: 0 (uid of user/nova) is used by user root on compute1 (expected a uid free on '
+        'every compute host, or null to choose one)',
+        'live_migration_nova_uid: 0 (uid of user/nova) is used by user root on compute2 (expected a uid free on '
+        'every compute host, or null to choose one)',
+        'live_migration_nova_uid: 0 (uid of user/nova) is used by user root on compute3 (expected a uid free on '
+        'every compute host, or null to choose one)',
+        'live_migration_qemu_gid: 107 (gid of group/kvm) is used by group nova on compute1 (expected a gid free on '
+        'every compute host, or null to choose one)']
+    # Without names the account key leads, as before.
+    with pytest.raises(AnsibleFilterError) as err:
+        plugin.id_targets(REPORTS, dict(ALL, **{'user/nova': 0}))
+    assert err.value.message.splitlines()[0] == 'user/nova: uid 0 is used by user root on compute1'
+
+
+def test_the_role_names_its_id_variables():
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
+    with open(os.path.join(root, 'roles', 'live_migration', 'tasks', 'plan.yml'), encoding='utf-8') as handle:
+        tasks = yaml.safe_load(handle)
+    names = [t['name'] for t in tasks]
+    assert names.index('Validate the settings and plan live migration') < names.index(
+        'Read the nova and QEMU account ids')   # bad ids are refused by the planner first
+    choose = [t for t in tasks if t['name'].startswith('Choose one UID')][0]
+    assert 'names=__live_migration_id_vars' in choose['ansible.builtin.set_fact']['__live_migration_id_targets']
+    with open(os.path.join(root, 'roles', 'live_migration', 'vars', 'main.yml'), encoding='utf-8') as handle:
+        assert "'live_migration_nova_uid', 'live_migration_nova_gid'" in handle.read()

@@ -719,3 +719,113 @@ def test_console_ranges_leave_out_the_reserved_libvirt_ports():
     assert [r['port'] for r in plan['firewall']['rules']] == ['5900:5999']
     found = problems(compute_settings(compute_console_reserved_ports=[16509, 70000]))
     assert found[0].startswith('compute_console_reserved_ports: ')
+
+
+# ------------------------------------ refusals name the variable the user set
+
+def test_unset_urls_are_built_from_the_public_host():
+    plan = compute_plan(novaops_console_types=['novnc', 'serial'], compute_console_novncproxy_base_url='',
+                        compute_console_proxy_public_host='proxy.example.org')
+    assert present(plan)[('vnc', 'novncproxy_base_url')] == 'http://proxy.example.org:6080/vnc_auto.html'
+    assert present(plan)[('serial_console', 'base_url')] == 'ws://proxy.example.org:6083/'
+    ipv6 = compute_plan(compute_console_novncproxy_base_url='', compute_console_proxy_public_host='2001:db8::1')
+    assert present(ipv6)[('vnc', 'novncproxy_base_url')] == 'http://[2001:db8::1]:6080/vnc_auto.html'
+    # A URL that is set wins; the public host is not even read.
+    given = compute_plan(compute_console_proxy_public_host='not a host')
+    assert present(given)[('vnc', 'novncproxy_base_url')] == PROXY_URL
+
+
+def test_a_bad_public_host_is_reported_as_the_public_host():
+    assert problems(compute_settings(novaops_console_types=['novnc', 'serial'],
+                                     compute_console_novncproxy_base_url='',
+                                     compute_console_proxy_public_host='proxy 1')) == [
+        "compute_console_proxy_public_host: 'proxy 1' is not a host name or IP address; "
+        'compute_console_novncproxy_base_url and compute_console_serial_base_url are built from it '
+        '(expected the host name or IP address clients reach the console proxies at, e.g. 203.0.113.10)']
+    assert problems(compute_settings(compute_console_novncproxy_base_url='',
+                                     compute_console_proxy_public_host='10.0.0.300')) == [
+        "compute_console_proxy_public_host: '10.0.0.300' is not a host name or IP address; "
+        'compute_console_novncproxy_base_url is built from it '
+        '(expected the host name or IP address clients reach the console proxies at, e.g. 203.0.113.10)']
+
+
+def test_without_url_or_public_host_the_url_is_required():
+    assert problems(compute_settings(compute_console_novncproxy_base_url='')) == [
+        "compute_console_novncproxy_base_url: is required when novaops_console_types contains 'novnc' "
+        '(expected e.g. http://203.0.113.10:6080/vnc_auto.html)']
+
+
+def test_a_loopback_public_host_is_named_in_the_warning():
+    plan = compute_plan(compute_console_novncproxy_base_url='', compute_console_proxy_public_host='127.0.0.1')
+    assert ("compute_console_novncproxy_base_url: 'http://127.0.0.1:6080/vnc_auto.html', built from "
+            'compute_console_proxy_public_host 127.0.0.1, points at the loopback address; browsers and clients '
+            'on other hosts cannot reach it') in plan['warnings']
+
+
+def test_diablo_refuses_the_built_url_saying_where_it_came_from():
+    assert problems(compute_settings(novaops_release='diablo', compute_console_novncproxy_base_url='',
+                                     compute_console_proxy_public_host='203.0.113.10')) == [
+        "compute_console_novncproxy_base_url: is not set, and the default 'http://203.0.113.10:6080/vnc_auto.html' "
+        "built from compute_console_proxy_public_host has a path: diablo's --vncproxy_url is the proxy's root URL "
+        'and nova appends /vnc_auto.html itself (expected on diablo e.g. http://203.0.113.10:6080)']
+
+
+def test_listen_addresses_follow_the_management_address_without_being_reported():
+    found = problems(compute_settings(compute_console_management_address='10.0.0.300',
+                                      novaops_console_types=['novnc', 'serial'],
+                                      compute_console_serial_base_url='ws://203.0.113.10:6083/'))
+    assert [p.split(':')[0] for p in found] == ['compute_console_management_address']
+
+
+# --------------------------------------------------- port ranges of one host
+
+SERIAL = dict(novaops_console_types=['novnc', 'serial'], compute_console_serial_base_url='ws://172.24.1.1:6083/')
+
+
+def test_serial_range_overlapping_the_display_range_is_refused():
+    assert problems(compute_settings(compute_console_serial_port_range='5950:6050', **SERIAL)) == [
+        'compute_console_serial_port_range: 5950:6050 overlaps compute_console_vnc_port_range 5900:5999 '
+        '(expected a port range sharing no port with compute_console_vnc_port_range)']
+    # Ranges of console types that are off do not listen.
+    compute_plan(compute_console_serial_port_range='5950:6050')
+
+
+def test_compute_plan_lists_its_ports():
+    assert compute_plan(**SERIAL)['ports'] == [
+        {'var': 'compute_console_vnc_port_range', 'label': 'compute_console_vnc_port_range',
+         'first': 5900, 'last': 5999, 'reserved': [16509, 16514]},
+        {'var': 'compute_console_serial_port_range', 'label': 'compute_console_serial_port_range',
+         'first': 10000, 'last': 20000, 'reserved': [16509, 16514]}]
+    assert proxy_plan(novaops_console_types=['novnc', 'serial'], novaops_release='zed')['ports'] == [
+        {'var': 'console_proxy_novnc_port', 'label': 'console_proxy_novnc_port', 'first': 6080, 'last': 6080},
+        {'var': 'console_proxy_serial_port', 'label': 'console_proxy_serial_port', 'first': 6083, 'last': 6083}]
+
+
+def test_compute_ranges_against_the_other_plans_of_the_host():
+    proxy = proxy_plan(novaops_console_types=['novnc', 'serial'], novaops_release='zed')['ports']
+    assert problems(compute_settings(compute_console_vnc_port_range='5900:6080', host_ports=proxy, **SERIAL)) == [
+        'compute_console_vnc_port_range: 5900:6080 holds console_proxy_novnc_port 6080 (expected a range without '
+        'console_proxy_novnc_port, or 6080 listed in compute_console_reserved_ports)']
+    # A reserved port is left to its service.
+    compute_plan(compute_console_vnc_port_range='5900:6080', compute_console_reserved_ports=[6080],
+                 host_ports=proxy, **SERIAL)
+    qemu = [{'var': 'live_migration_port_min', 'label': 'live_migration_port_min..live_migration_port_max',
+             'first': 49152, 'last': 49215}]
+    assert problems(compute_settings(compute_console_serial_port_range='40000:50000', host_ports=qemu, **SERIAL)) == [
+        'compute_console_serial_port_range: 40000:50000 overlaps live_migration_port_min..live_migration_port_max '
+        '49152:49215 (expected a port range sharing no port with live_migration_port_min..live_migration_port_max)']
+
+
+def test_proxy_ports_against_the_compute_ranges_of_the_host():
+    compute = compute_plan(**SERIAL)['ports']
+    assert problems({'role': 'console_proxy', 'distro': 'redhat', 'novaops_release': 'zed',
+                     'novaops_console_types': ['novnc', 'serial'], 'console_proxy_serial_port': 12000,
+                     'host_ports': compute}) == [
+        'console_proxy_serial_port: 12000 is inside compute_console_serial_port_range 10000:20000 (expected a port '
+        'outside compute_console_serial_port_range, or listed in compute_console_reserved_ports)']
+
+
+def test_host_ports_must_be_plan_entries():
+    assert problems(compute_settings(host_ports=[{'var': 'x', 'first': '1'}])) == [
+        "host_ports: {'var': 'x', 'first': '1'} is not a port entry of another plan of this host (expected the "
+        "'ports' of the other plans, e.g. [{'var': 'console_proxy_novnc_port', 'first': 6080, 'last': 6080}])"]

@@ -421,14 +421,15 @@ def test_ids_and_multipath():
                   live_migration_qemu_uid=107, live_migration_qemu_gid=None, live_migration_multipath='yes')
     assert result['ids'] == {'align': True, 'nova_uid': 162, 'nova_gid': 162, 'qemu_uid': 107, 'qemu_gid': None}
     assert result['multipath'] == {'user_friendly_names': False}
-    default = plan()
-    assert default['ids'] == {'align': False, 'nova_uid': None, 'nova_gid': None, 'qemu_uid': None,
+    default = plan()   # the role's default: align
+    assert default['ids'] == {'align': True, 'nova_uid': None, 'nova_gid': None, 'qemu_uid': None,
                               'qemu_gid': None}
     assert default['multipath'] is None
     # Unset ids with align: the role chooses them across the play, no warning.
     aligned = plan(live_migration_align_ids='true')
     assert aligned['ids']['align'] is True
     assert not any('align' in w for w in aligned['warnings'])
+    assert plan(live_migration_align_ids='no')['ids']['align'] is False
 
 
 # -------------------------------------------------------------- validation
@@ -475,7 +476,8 @@ def test_every_problem_is_reported_at_once():
         "live_migration_tls_files: server_cert: 'relative.pem' is not an absolute path (expected a dict with all of "
         'ca_cert, server_cert, server_key, client_cert, client_key as absolute controller paths, or {} for none)',
         "live_migration_align_ids: 'sure' is not a boolean (expected true or false)",
-        'live_migration_nova_uid: 0 is out of range (expected an integer from 1 to 4294967294, or null (not set))',
+        "live_migration_nova_uid: 0 is root's uid: nova and QEMU need uids of their own (expected an integer from 1 "
+        'to 4294967294, or null (not set))',
         'live_migration_nova_gid: 4294967295 is out of range (expected an integer from 1 to 4294967294, or null '
         '(not set))',
         'live_migration_qemu_uid: True is not a UID/GID number (expected an integer from 1 to 4294967294, or null '
@@ -527,8 +529,8 @@ def test_one_bad_end_of_the_range_is_one_problem():
 
 def test_libvirt_port_inside_the_qemu_range():
     assert problems(live_migration_libvirt_tls_port=49160) == [
-        'live_migration_libvirt_tls_port: 49160 is inside the QEMU migration port range 49152:49215 (expected a '
-        'port outside live_migration_port_min..live_migration_port_max)']
+        'live_migration_libvirt_tls_port: 49160 is inside live_migration_port_min..live_migration_port_max '
+        '49152:49215 (expected a port outside live_migration_port_min..live_migration_port_max)']
     # Only the port of the chosen transport matters.
     assert plan(live_migration_libvirt_tcp_port=49160)['firewall']['rules'][0]['port'] == 16514
 
@@ -625,3 +627,58 @@ def test_filter_raises_one_line_per_problem():
         "live_migration_transport: 'udp' is not a live migration transport (expected one of: tls, tcp, ssh)",
         "live_migration_address: is required (expected this compute host's IP address on the migration network, "
         'e.g. 192.168.2.11)']
+
+
+# ------------------------------------ refusals name the variable the user set
+
+def test_root_ids_are_refused_naming_the_variable():
+    assert problems(live_migration_nova_uid=0, live_migration_qemu_gid='0') == [
+        "live_migration_nova_uid: 0 is root's uid: nova and QEMU need uids of their own (expected an integer from 1 "
+        'to 4294967294, or null (not set))',
+        "live_migration_qemu_gid: 0 is root's gid: nova and QEMU need gids of their own (expected an integer from 1 "
+        'to 4294967294, or null (not set))']
+
+
+def test_one_id_for_nova_and_qemu_is_refused():
+    assert problems(live_migration_nova_uid=107, live_migration_qemu_uid='107', live_migration_nova_gid=5,
+                    live_migration_qemu_gid=5) == [
+        'live_migration_qemu_uid: 107 is also live_migration_nova_uid: nova and QEMU cannot share a uid '
+        '(expected a uid other than 107, or null (not set))',
+        'live_migration_qemu_gid: 5 is also live_migration_nova_gid: nova and QEMU cannot share a gid '
+        '(expected a gid other than 5, or null (not set))']
+
+
+def test_migration_plan_lists_its_ports():
+    assert plan()['ports'] == [
+        {'var': 'live_migration_libvirt_tls_port', 'label': 'live_migration_libvirt_tls_port',
+         'first': 16514, 'last': 16514},
+        {'var': 'live_migration_port_min', 'label': 'live_migration_port_min..live_migration_port_max',
+         'first': 49152, 'last': 49215}]
+    assert [p['var'] for p in plan(live_migration_transport='ssh')['ports']] == ['live_migration_port_min']
+
+
+CONSOLE_PORTS = [
+    {'var': 'compute_console_vnc_port_range', 'label': 'compute_console_vnc_port_range',
+     'first': 5900, 'last': 5999, 'reserved': [16509, 16514]},
+    {'var': 'compute_console_serial_port_range', 'label': 'compute_console_serial_port_range',
+     'first': 10000, 'last': 20000, 'reserved': [16509, 16514]},
+    {'var': 'console_proxy_novnc_port', 'label': 'console_proxy_novnc_port', 'first': 6080, 'last': 6080},
+]
+
+
+def test_migration_ports_against_the_console_ports_of_the_host():
+    # libvirt's default ports lie in nova's serial range, reserved by default.
+    plan(host_ports=CONSOLE_PORTS)
+    assert problems(host_ports=CONSOLE_PORTS, live_migration_libvirt_tls_port=16600,
+                    live_migration_port_min=5990, live_migration_port_max=6100) == [
+        'live_migration_libvirt_tls_port: 16600 is inside compute_console_serial_port_range 10000:20000 (expected '
+        'a port outside compute_console_serial_port_range, or listed in compute_console_reserved_ports)',
+        'live_migration_port_min: 5990:6100 (live_migration_port_min..live_migration_port_max) overlaps '
+        'compute_console_vnc_port_range 5900:5999 (expected a port range sharing no port with '
+        'compute_console_vnc_port_range)',
+        'live_migration_port_min: 5990:6100 (live_migration_port_min..live_migration_port_max) holds '
+        'console_proxy_novnc_port 6080 (expected a range without console_proxy_novnc_port)']
+    assert problems(host_ports=CONSOLE_PORTS, live_migration_transport='tcp',
+                    live_migration_sasl_password=PASSWORD, live_migration_libvirt_tcp_port=6080) == [
+        'live_migration_libvirt_tcp_port: 6080 is also console_proxy_novnc_port (expected a port no other service '
+        'of this host uses)']
