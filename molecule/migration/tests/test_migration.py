@@ -135,7 +135,7 @@ def snapshot(lab):
 @pytest.mark.parametrize(
     "extra, message",
     [
-        ('{"live_migration_nova_uid": 0}', "root"),
+        ('{"live_migration_nova_uid": 0}', "live_migration_nova_uid: 0 is root's uid"),
         ('{"live_migration_transport": "tcp", "live_migration_tcp_auth": "none"}', "live_migration_tcp_auth"),
         ('{"live_migration_tls_files": {"ca_cert": "/nonexistent/ca.pem", "server_cert": "/nonexistent/s.pem",'
          ' "server_key": "/nonexistent/s.key", "client_cert": "/nonexistent/c.pem",'
