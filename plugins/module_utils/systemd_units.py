@@ -11,12 +11,16 @@
   ``systemctl show --property=...`` for several units.
 * :func:`is_enabled_answer` - the state printed by ``systemctl is-enabled``.
 * :func:`describe` - ``active/enabled`` text of one unit state.
+* :class:`Systemctl` - ``systemctl`` through an AnsibleModule-like object
+  (``run_command``, ``get_bin_path``), in the C locale.
 """
 
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 import re
+
+from ansible_collections.novaops.console_migration.plugins.module_utils.common import C_LOCALE
 
 SHOW_PROPERTIES = ('Id', 'LoadState', 'ActiveState', 'UnitFileState', 'SubState')
 
@@ -34,6 +38,14 @@ UNIT_NAME_RE = re.compile(r'^[A-Za-z0-9:_.@\\-]+$')
 # ActiveState values (man systemctl, "systemctl --state=help").
 RUNNING_STATES = frozenset(['active', 'reloading', 'refreshing'])
 BUSY_STATES = RUNNING_STATES | frozenset(['activating', 'deactivating'])
+
+# UnitFileState values (man systemctl, is-enabled): enabled to start at boot,
+# changed by `systemctl enable`, changed by `systemctl disable`.
+ENABLED_STATES = frozenset(['enabled', 'enabled-runtime', 'indirect', 'alias'])
+ENABLE_NEEDED = frozenset(['disabled', 'linked', 'linked-runtime'])
+DISABLE_NEEDED = frozenset(['enabled'])
+
+SYSTEMD_RUNTIME_DIR = '/run/systemd/system'
 
 
 def check_unit_name(name):
@@ -98,3 +110,58 @@ def is_enabled_answer(stdout):
 def describe(state):
     """``active/enabled`` text of a state dict (``enabled`` falls back to ``load``)."""
     return '%s/%s' % (state.get('active') or 'inactive', state.get('enabled') or state.get('load') or '-')
+
+
+class SystemctlError(Exception):
+    def __init__(self, msg, rc=None, stdout='', stderr=''):
+        super(SystemctlError, self).__init__(msg)
+        self.rc, self.stdout, self.stderr = rc, stdout, stderr
+
+
+class Systemctl(object):
+    """``systemctl`` commands; ``path`` defaults to the one found on the host."""
+
+    def __init__(self, module, path=None, required=False):
+        self.module = module
+        self.bin = path or module.get_bin_path('systemctl', required=required)
+
+    def run(self, args):
+        return self.module.run_command([self.bin] + list(args), environ_update=C_LOCALE)
+
+    def must(self, args):
+        """stdout of ``systemctl ARGS``; SystemctlError unless it succeeds."""
+        rc, out, err = self.run(args)
+        if rc != 0:
+            raise SystemctlError('systemctl %s failed (rc=%d): %s' % (' '.join(args), rc, (err or out).strip()),
+                                 rc, out, err)
+        return out
+
+    def show(self, names, properties=SHOW_PROPERTIES):
+        """:func:`unit_state` of each of ``names``, in order, from one ``systemctl show``."""
+        names = list(names)
+        if not names:
+            return []
+        rc, out, err = self.run(['show', '--property=' + ','.join(properties), '--'] + names)
+        if rc != 0:
+            raise SystemctlError('systemctl show failed (rc=%d): %s' % (rc, (err or out).strip()), rc, out, err)
+        blocks = parse_show(out)
+        if len(blocks) != len(names):
+            raise SystemctlError('systemctl show returned %d blocks for %d units (%s): %r'
+                                 % (len(blocks), len(names), ', '.join(names), out))
+        return [unit_state(block) for block in blocks]
+
+    def is_enabled(self, name):
+        """Answer of ``systemctl is-enabled NAME`` (one unit: SysV answers come first in a batch)."""
+        dummy, out, dummy2 = self.run(['is-enabled', '--', name])
+        return is_enabled_answer(out)
+
+    def is_active(self, name):
+        dummy, out, dummy2 = self.run(['is-active', name])
+        return out.strip()
+
+    def daemon_reload(self):
+        self.must(['daemon-reload'])
+
+    def act(self, verb, names, *options):
+        """``systemctl VERB [OPTIONS] -- NAMES`` (start, stop, restart, enable, disable, reset-failed)."""
+        return self.must([verb] + list(options) + ['--'] + list(names))

@@ -33,18 +33,15 @@ description:
 author: "novaops maintainers (@novaops)"
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - novaops.console_migration.attributes
 attributes:
   check_mode:
-    support: full
     details:
       - Runs only C(getent), C(virsh list) and C(systemctl show), walks O(paths) without changing them, applies the
         same refusals, and reports what would change (RV(files_reowned) counts the files that would be re-owned).
   diff_mode:
-    support: full
     details:
       - 'One line C(user nova: 101) per account with a target, before and after.'
-  platform:
-    platforms: posix
 options:
   accounts:
     description:

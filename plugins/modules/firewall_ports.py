@@ -47,19 +47,16 @@ description:
 author: "novaops maintainers (@novaops)"
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - novaops.console_migration.attributes
 attributes:
   check_mode:
-    support: full
     details:
       - Only read-only commands run (C(iptables -S INPUT), C(iptables-save -t filter), the C(firewalld) checks).
   diff_mode:
-    support: full
     details:
       - The diff contains the full content of O(persist_path) before and after (before is empty if the file does not
         exist yet).
       - With O(persist=false) the diff shows the live C(INPUT) chain before and after instead.
-  platform:
-    platforms: posix
 options:
   backend:
     description:

@@ -48,18 +48,15 @@ description:
 author: "novaops maintainers (@novaops)"
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - novaops.console_migration.attributes
 attributes:
   check_mode:
-    support: full
     details:
       - Only C(systemctl show) runs; nothing is written, enabled, started or restarted.
   diff_mode:
-    support: full
     details:
       - One diff per file that changes (would change), with the path as header. A removed drop-in has an empty
         C(after).
-  platform:
-    platforms: posix
 options:
   transport:
     description:

@@ -31,18 +31,15 @@ description:
 author: "novaops maintainers (@novaops)"
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - novaops.console_migration.attributes
 attributes:
   check_mode:
-    support: full
     details:
       - With C(mpathconf), check mode does not run it and reports the change it would make.
   diff_mode:
-    support: full
     details:
       - The diff contains the full file content before and after. With C(mpathconf) in check mode, the after content
         is the module's own edit of the file, which may differ in layout from what C(mpathconf) writes.
-  platform:
-    platforms: posix
 options:
   user_friendly_names:
     description:

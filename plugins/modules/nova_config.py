@@ -30,15 +30,11 @@ author: "novaops maintainers (@novaops)"
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.files
+  - novaops.console_migration.attributes
 attributes:
-  check_mode:
-    support: full
   diff_mode:
-    support: full
     details:
       - The diff contains the full file content before and after.
-  platform:
-    platforms: posix
   safe_file_operations:
     description: Uses Ansible's strict file operation functions to ensure proper permissions and avoid data corruption.
     support: full

@@ -29,15 +29,7 @@ description:
 author: "novaops maintainers (@novaops)"
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
-attributes:
-  check_mode:
-    support: full
-    details:
-      - The module changes nothing, so it runs the same way in check mode.
-  diff_mode:
-    support: none
-  platform:
-    platforms: posix
+  - novaops.console_migration.attributes.info_module
 options:
   packages:
     description:

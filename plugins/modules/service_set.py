@@ -33,19 +33,16 @@ description:
 author: "novaops maintainers (@novaops)"
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - novaops.console_migration.attributes
 attributes:
   check_mode:
-    support: full
     details:
       - Runs only C(systemctl show) and C(systemctl is-enabled), and reports what would change. O(daemon_reload) is not
         run.
   diff_mode:
-    support: full
     details:
       - 'One line C(UNIT: ACTIVE/ENABLED) per named unit before and after; V((restarted\)) is added to the units
         restarted.'
-  platform:
-    platforms: posix
 options:
   started:
     description:
