@@ -247,10 +247,15 @@ msg:
 """
 
 import os
-import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.common.text.converters import to_bytes, to_native
+from ansible.module_utils.common.text.converters import to_native
+
+from ansible_collections.novaops.console_migration.plugins.module_utils.files import (
+    FileError,
+    atomic_write,
+    read_text,
+)
 
 from ansible_collections.novaops.console_migration.plugins.module_utils.iptables_rules import (
     IptablesError,
@@ -262,6 +267,7 @@ from ansible_collections.novaops.console_migration.plugins.module_utils.iptables
     plan_live,
     purge_counts,
 )
+from ansible_collections.novaops.console_migration.plugins.module_utils.systemd_units import Systemctl
 
 SYSCONFIG_PATH = '/etc/sysconfig/iptables'
 REDHAT_RELEASE = '/etc/redhat-release'
@@ -289,51 +295,8 @@ def firewalld_active(module):
         rc, out, dummy = module.run_command([firewall_cmd, '--state'])
         if rc == 0 and out.strip() == 'running':
             return True
-    systemctl = module.get_bin_path('systemctl')
-    if systemctl:
-        dummy, out, dummy = module.run_command([systemctl, 'is-active', 'firewalld'])
-        if out.strip() == 'active':
-            return True
-    return False
-
-
-def read_file(module, path, dest, result):
-    """Content of ``dest`` ('' if missing) and whether it exists."""
-    b_dest = to_bytes(dest, errors='surrogate_or_strict')
-    if not os.path.exists(b_dest):
-        return '', False
-    if not os.path.isfile(b_dest):
-        module.fail_json(msg='%s exists but is not a regular file' % path, **result)
-    try:
-        with open(b_dest, 'rb') as handle:
-            return handle.read().decode('utf-8', 'surrogateescape'), True
-    except (IOError, OSError) as exc:
-        module.fail_json(msg='Cannot read %s: %s' % (path, to_native(exc)), **result)
-
-
-def write_file(module, dest, text, result):
-    """Write ``text`` to ``dest`` atomically; fail without touching ``dest``."""
-    directory, name = os.path.split(dest)
-    if not os.path.isdir(directory):
-        try:
-            os.makedirs(directory, 0o755)
-        except OSError as exc:
-            module.fail_json(msg='Cannot create directory %s: %s' % (directory, to_native(exc)), **result)
-    creating = not os.path.exists(dest)
-    fd, tmp = tempfile.mkstemp(prefix='.%s.' % name, suffix='.tmp', dir=directory)
-    try:
-        with os.fdopen(fd, 'wb') as handle:
-            handle.write(text.encode('utf-8', 'surrogateescape'))
-            handle.flush()
-            os.fsync(handle.fileno())
-        module.atomic_move(tmp, dest)
-        if creating:
-            os.chmod(dest, 0o600)
-    except Exception as exc:  # pylint: disable=broad-except
-        module.fail_json(msg='Failed to write %s: %s' % (dest, to_native(exc)), **result)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    systemctl = Systemctl(module)
+    return bool(systemctl.bin) and systemctl.is_active('firewalld') == 'active'
 
 
 def live_text(policy, rules):
@@ -406,7 +369,11 @@ def main():
         module.fail_json(msg='Cannot parse the output of iptables -S INPUT: %s' % exc, **result)
 
     dest = os.path.realpath(path)
-    before, exists = read_file(module, path, dest, result)
+    try:
+        before = read_text(dest, path)
+    except FileError as exc:
+        module.fail_json(msg=to_native(exc), **result)
+    before = before or ''
     try:
         save = SaveFile.parse(before)
     except IptablesError as exc:
@@ -458,7 +425,11 @@ def main():
 
     file_changed = after != before
     if file_changed and not module.check_mode:
-        write_file(module, dest, after, result)
+        try:
+            # A new rules file is 0600, as the iptables-services package ships it.
+            atomic_write(module, dest, after, new_mode=0o600, makedirs=True, label=dest)
+        except FileError as exc:
+            module.fail_json(msg=to_native(exc), **result)
 
     result['changed'] = bool(commands) or file_changed
     result['msg'] = summary(owner, result['rules_added'], result['rules_removed'], bool(commands), file_changed, path)

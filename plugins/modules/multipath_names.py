@@ -108,10 +108,15 @@ msg:
 """
 
 import os
-import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.common.text.converters import to_bytes, to_native
+from ansible.module_utils.common.text.converters import to_native
+
+from ansible_collections.novaops.console_migration.plugins.module_utils.files import (
+    FileError,
+    atomic_write,
+    read_text,
+)
 
 from ansible_collections.novaops.console_migration.plugins.module_utils.multipath_conf import (
     MultipathConf,
@@ -125,16 +130,10 @@ MPATHCONF_PATH = '/etc/multipath.conf'
 
 def read_file(module, path):
     """Content of ``path`` as text, or None if it does not exist."""
-    b_path = to_bytes(path, errors='surrogate_or_strict')
-    if not os.path.exists(b_path):
-        return None
-    if not os.path.isfile(b_path):
-        module.fail_json(msg='%s exists but is not a regular file' % path)
     try:
-        with open(b_path, 'rb') as handle:
-            return handle.read().decode('utf-8', 'surrogateescape')
-    except (IOError, OSError) as exc:
-        module.fail_json(msg='Cannot read %s: %s' % (path, to_native(exc)))
+        return read_text(path)
+    except FileError as exc:
+        module.fail_json(msg=to_native(exc))
 
 
 def parse(module, path, text):
@@ -154,21 +153,10 @@ def edit(conf, flag, text):
 
 def write_file(module, dest, text):
     """Write ``text`` to ``dest`` atomically; fail without touching ``dest``."""
-    directory, name = os.path.split(dest)
-    if not os.path.isdir(directory):
-        module.fail_json(msg='Cannot create %s: directory %s does not exist' % (dest, directory))
-    fd, tmp = tempfile.mkstemp(prefix='.%s.' % name, suffix='.tmp', dir=directory)
     try:
-        with os.fdopen(fd, 'wb') as handle:
-            handle.write(text.encode('utf-8', 'surrogateescape'))
-            handle.flush()
-            os.fsync(handle.fileno())
-        module.atomic_move(tmp, dest)
-    except Exception as exc:  # pylint: disable=broad-except
-        module.fail_json(msg='Failed to write %s: %s' % (dest, to_native(exc)))
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        atomic_write(module, dest, text)
+    except FileError as exc:
+        module.fail_json(msg=to_native(exc))
 
 
 def warn_overrides(module, path, conf, want):

@@ -220,10 +220,15 @@ msg:
 
 import os
 import re
-import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.common.text.converters import to_bytes, to_native
+from ansible.module_utils.common.text.converters import to_native
+
+from ansible_collections.novaops.console_migration.plugins.module_utils.files import (
+    FileError,
+    atomic_write,
+    read_text,
+)
 
 from ansible_collections.novaops.console_migration.plugins.module_utils.nova_conf import (
     NovaConf,
@@ -290,23 +295,6 @@ def apply_options(conf, requests):
     return changed
 
 
-def write_file(module, dest, text):
-    """Write ``text`` to ``dest`` atomically; fail without touching ``dest``."""
-    directory, name = os.path.split(dest)
-    fd, tmp = tempfile.mkstemp(prefix='.%s.' % name, suffix='.tmp', dir=directory)
-    try:
-        with os.fdopen(fd, 'wb') as handle:
-            handle.write(text.encode('utf-8', 'surrogateescape'))
-            handle.flush()
-            os.fsync(handle.fileno())
-        module.atomic_move(tmp, dest, unsafe_writes=module.params['unsafe_writes'])
-    except Exception as exc:  # pylint: disable=broad-except
-        module.fail_json(msg='Failed to write %s: %s' % (dest, to_native(exc)))
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
 def summary(path, changed_options, attrs_changed):
     parts = []
     if changed_options:
@@ -348,10 +336,11 @@ def main():
         module.fail_json(msg=to_native(exc), **result)
 
     dest = os.path.realpath(path)
-    b_dest = to_bytes(dest, errors='surrogate_or_strict')
-    exists = os.path.exists(b_dest)
-    if exists and not os.path.isfile(b_dest):
-        module.fail_json(msg='%s exists but is not a regular file' % path, **result)
+    try:
+        before = read_text(dest, path)
+    except FileError as exc:
+        module.fail_json(msg=to_native(exc), **result)
+    exists = before is not None
     if not exists:
         if not module.params['create']:
             module.fail_json(msg='%s does not exist and create=false' % path, **result)
@@ -359,12 +348,6 @@ def main():
         if not os.path.isdir(directory):
             module.fail_json(msg='Cannot create %s: directory %s does not exist' % (path, directory), **result)
         before = ''
-    else:
-        try:
-            with open(b_dest, 'rb') as handle:
-                before = handle.read().decode('utf-8', 'surrogateescape')
-        except (IOError, OSError) as exc:
-            module.fail_json(msg='Cannot read %s: %s' % (path, to_native(exc)), **result)
 
     try:
         conf = NovaConf.parse(before)
@@ -383,12 +366,15 @@ def main():
                 result['backup_file'] = module.backup_local(dest)
             except Exception as exc:  # pylint: disable=broad-except
                 module.fail_json(msg='Cannot back up %s: %s' % (path, to_native(exc)), **result)
-        write_file(module, dest, after)
+        try:
+            atomic_write(module, dest, after, unsafe_writes=module.params['unsafe_writes'], label=dest)
+        except FileError as exc:
+            module.fail_json(msg=to_native(exc), **result)
 
     # File attributes; a file that check mode only pretends to create has none.
     attr_diff = {}
     attrs_changed = False
-    if os.path.exists(b_dest):
+    if os.path.exists(dest):
         file_args = module.load_file_common_arguments(module.params, path=dest)
         attrs_changed = module.set_fs_attributes_if_different(file_args, False, diff=attr_diff)
 
