@@ -182,28 +182,23 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_native
 
+from ansible_collections.novaops.console_migration.plugins.module_utils.common import run_c
 from ansible_collections.novaops.console_migration.plugins.module_utils.systemd_units import (
     BUSY_STATES,
+    DISABLE_NEEDED,
+    ENABLE_NEEDED,
     RUNNING_STATES,
-    SHOW_PROPERTIES,
+    SYSTEMD_RUNTIME_DIR,
+    Systemctl,
+    SystemctlError,
     check_unit_name,
     describe,
-    is_enabled_answer,
-    parse_show,
     unit_key,
-    unit_state,
 )
 
-SYSTEMD_RUNTIME_DIR = '/run/systemd/system'
 PID1_COMM = '/proc/1/comm'
 JOURNAL_LINES = 20
-
-# Unit file states that `systemctl enable` changes; anything else already
-# counts as enabled (see DOCUMENTATION).
-ENABLE_NEEDED = frozenset(['disabled', 'linked', 'linked-runtime'])
-DISABLE_NEEDED = frozenset(['enabled'])
 SYSV_ANSWERS = frozenset(['enabled', 'disabled'])
-C_LOCALE = dict(LANG='C', LC_ALL='C', LC_MESSAGES='C')
 
 
 class ServiceSetError(Exception):
@@ -230,72 +225,50 @@ def pid1_name():
         return 'unknown'
 
 
-class Systemctl(object):
-    def __init__(self, module):
-        self.module = module
-        self.bin = module.get_bin_path('systemctl', required=True)
-
-    def run(self, args):
-        return self.module.run_command([self.bin] + list(args), environ_update=C_LOCALE)
-
-    def must(self, args, result, journal_units=None):
-        rc, out, err = self.run(args)
-        if rc != 0:
-            msg = 'systemctl %s failed (rc=%d): %s' % (' '.join(args), rc, (err or out).strip())
-            if journal_units:
-                msg += self.journal_of_failed(journal_units)
-            self.module.fail_json(msg=msg, rc=rc, stdout=out, stderr=err, **result)
-        return out
-
-    def show(self, names):
-        rc, out, err = self.run(['show', '--property=' + ','.join(SHOW_PROPERTIES), '--'] + list(names))
-        if rc != 0:
-            raise ServiceSetError('systemctl show failed (rc=%d): %s' % (rc, (err or out).strip()))
-        blocks = parse_show(out)
-        if len(blocks) != len(names):
-            raise ServiceSetError('systemctl show returned %d blocks for %d units (%s): %r'
-                                  % (len(blocks), len(names), ', '.join(names), out))
-        states = {}
-        for name, block in zip(names, blocks):
-            state = unit_state(block)
-            state['sysv'] = False
-            state['enabled'] = state['file']
-            states[unit_key(name)] = state
-        return states
-
-    def resolve_generated(self, states, names):
-        """Ask ``systemctl is-enabled`` about generated units (SysV scripts)."""
-        for name in names:
-            state = states[unit_key(name)]
-            if state['file'] != 'generated':
-                continue
-            # One unit per call: systemctl prints the answers of SysV units
-            # before those of native units, so a batch could not be matched.
-            dummy, out, dummy2 = self.run(['is-enabled', '--', name])
-            answer = is_enabled_answer(out)
+def read_states(systemctl, names, sysv_names):
+    """States by unit_key; units generated from SysV scripts get the answer of ``is-enabled``."""
+    try:
+        found = systemctl.show(names)
+    except SystemctlError as exc:
+        raise ServiceSetError(to_native(exc))
+    states = {}
+    for name, state in zip(names, found):
+        state.update(sysv=False, enabled=state['file'])
+        states[unit_key(name)] = state
+    for name in sysv_names:
+        state = states[unit_key(name)]
+        if state['file'] == 'generated':
+            answer = systemctl.is_enabled(name)
             if answer in SYSV_ANSWERS:
-                state['sysv'] = True
-                state['enabled'] = answer
+                state.update(sysv=True, enabled=answer)
+    return states
 
-    def journal_of_failed(self, names):
-        try:
-            states = self.show(names)
-        except ServiceSetError:
-            states = dict((unit_key(name), {'active': 'unknown'}) for name in names)
-        failed = [n for n in names if states[unit_key(n)]['active'] not in RUNNING_STATES]
-        return self.journal(failed)
 
-    def journal(self, names):
-        journalctl = self.module.get_bin_path('journalctl')
-        text = ''
-        for name in names:
-            if not journalctl:
-                text += '\n%s is not running (journalctl not found)' % name
-                continue
-            dummy, out, err = self.module.run_command(
-                [journalctl, '-u', name, '-n', str(JOURNAL_LINES), '--no-pager'], environ_update=C_LOCALE)
-            text += '\nlast journal lines of %s:\n%s' % (name, (out or err).rstrip())
-        return text
+def journal(module, names):
+    journalctl = module.get_bin_path('journalctl')
+    text = ''
+    for name in names:
+        if not journalctl:
+            text += '\n%s is not running (journalctl not found)' % name
+            continue
+        dummy, out, err = run_c(module, [journalctl, '-u', name, '-n', str(JOURNAL_LINES), '--no-pager'])
+        text += '\nlast journal lines of %s:\n%s' % (name, (out or err).rstrip())
+    return text
+
+
+def must(module, systemctl, args, result, journal_units=None):
+    """``systemctl ARGS`` or fail, with the journal of ``journal_units`` that are not running."""
+    try:
+        return systemctl.must(args)
+    except SystemctlError as exc:
+        msg = to_native(exc)
+        if journal_units:
+            try:
+                states = systemctl.show(journal_units)
+            except SystemctlError:
+                states = [{'active': 'unknown'}] * len(journal_units)
+            msg += journal(module, [n for n, st in zip(journal_units, states) if st['active'] not in RUNNING_STATES])
+        module.fail_json(msg=msg, rc=exc.rc, stdout=exc.stdout, stderr=exc.stderr, **result)
 
 
 def plan(states, started, stopped, restarted, restart):
@@ -425,9 +398,9 @@ def main():
     if not os.path.isdir(SYSTEMD_RUNTIME_DIR):
         module.fail_json(msg='service_set needs systemd (PID 1 is %s)' % pid1_name(), **result)
 
-    systemctl = Systemctl(module)
+    systemctl = Systemctl(module, required=True)
     if module.params['daemon_reload'] and not module.check_mode:
-        systemctl.must(['daemon-reload'], result)
+        must(module, systemctl, ['daemon-reload'], result)
 
     names = unique(started + stopped + restarted)
     if not names:
@@ -435,8 +408,7 @@ def main():
         module.exit_json(**result)
 
     try:
-        before = systemctl.show(names)
-        systemctl.resolve_generated(before, unique(started + stopped))
+        before = read_states(systemctl, names, unique(started + stopped))
         warning = check_started(before, started, module.check_mode)
     except ServiceSetError as exc:
         module.fail_json(msg=to_native(exc), **result)
@@ -449,18 +421,17 @@ def main():
 
     if result['changed'] and not module.check_mode:
         if p['disable']:
-            systemctl.must(['disable', '--now', '--'] + p['disable'], result)
+            must(module, systemctl, ['disable', '--now', '--'] + p['disable'], result)
         if p['stop']:
-            systemctl.must(['stop', '--'] + p['stop'], result)
+            must(module, systemctl, ['stop', '--'] + p['stop'], result)
         if p['enable']:
-            systemctl.must(['enable', '--now', '--'] + p['enable'], result, journal_units=p['enable'])
+            must(module, systemctl, ['enable', '--now', '--'] + p['enable'], result, journal_units=p['enable'])
         if p['start']:
-            systemctl.must(['start', '--'] + p['start'], result, journal_units=p['start'])
+            must(module, systemctl, ['start', '--'] + p['start'], result, journal_units=p['start'])
         if p['restart']:
-            systemctl.must(['restart', '--'] + p['restart'], result, journal_units=p['restart'])
+            must(module, systemctl, ['restart', '--'] + p['restart'], result, journal_units=p['restart'])
         try:
-            after = systemctl.show(names)
-            systemctl.resolve_generated(after, unique(started + stopped))
+            after = read_states(systemctl, names, unique(started + stopped))
         except ServiceSetError as exc:
             module.fail_json(msg=to_native(exc), **result)
     elif result['changed']:
@@ -488,7 +459,7 @@ def main():
         dead = [n for n in started
                 if after[unit_key(n)]['active'] == 'failed' or after[unit_key(n)]['sub'] == 'auto-restart']
         if dead:
-            result['msg'] = 'started, but not running: %s%s' % (', '.join(dead), systemctl.journal(dead))
+            result['msg'] = 'started, but not running: %s%s' % (', '.join(dead), journal(module, dead))
             module.fail_json(**result)
     module.exit_json(**result)
 
