@@ -241,13 +241,19 @@ msg:
   sample: "user nova: 101 -> 64060; group nova: 107 -> 64060; 42 files re-owned; services restarted: nova-compute"
 """
 
-import errno
 import os
-import stat
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_native
 
+from ansible_collections.novaops.console_migration.plugins.module_utils.account_files import (
+    SAMPLE_SIZE,
+    Reowner,
+    busy_processes,
+    domain_name,
+    is_qemu,
+    processes,
+)
 from ansible_collections.novaops.console_migration.plugins.module_utils.account_ids import (
     AccountIdsError,
     HostAccounts,
@@ -259,10 +265,12 @@ from ansible_collections.novaops.console_migration.plugins.module_utils.account_
     refusals,
     report,
 )
+from ansible_collections.novaops.console_migration.plugins.module_utils.common import run_c
 from ansible_collections.novaops.console_migration.plugins.module_utils.systemd_units import (
     BUSY_STATES,
+    Systemctl,
+    SystemctlError,
     check_unit_name,
-    parse_show,
     unit_key,
 )
 
@@ -273,17 +281,11 @@ DEFAULT_SERVICES = ['nova-compute', 'libvirtd', 'libvirtd.socket', 'libvirtd-ro.
                     'virtqemud-ro.socket', 'virtqemud-admin.socket', 'virtlogd', 'virtlogd.socket',
                     'virtlogd-admin.socket', 'virtlockd', 'virtlockd.socket', 'virtlockd-admin.socket']
 PROC = '/proc'
-SAMPLE_SIZE = 20
-C_LOCALE = dict(LANG='C', LC_ALL='C', LC_MESSAGES='C')
 CHANGE_TOOL = {'group': ('groupmod', '-g'), 'user': ('usermod', '-u')}
 
 
 class StepError(Exception):
     pass
-
-
-def printable(path):
-    return path.encode('utf-8', 'surrogateescape').decode('utf-8', 'replace')
 
 
 class Host(object):
@@ -293,7 +295,7 @@ class Host(object):
         self.module = module
 
     def run(self, argv):
-        return self.module.run_command(argv, environ_update=C_LOCALE)
+        return run_c(self.module, argv)
 
     def must(self, argv):
         rc, out, err = self.run(argv)
@@ -304,59 +306,6 @@ class Host(object):
     def accounts(self):
         getent = self.module.get_bin_path('getent', required=True)
         return HostAccounts.from_text(self.must([getent, 'passwd']), self.must([getent, 'group']))
-
-
-# -- processes --------------------------------------------------------------
-
-def processes(proc=None):
-    """``[{pid, comm, argv, uids, gids}]`` from /proc; ``uids``/``gids`` are real, effective, saved, fs."""
-    proc = proc or PROC
-    found = []
-    try:
-        entries = os.listdir(proc)
-    except OSError:
-        return found
-    for entry in entries:
-        if not entry.isdigit() or int(entry) == os.getpid():
-            continue
-        try:
-            with open(os.path.join(proc, entry, 'status'), 'rb') as handle:
-                status = handle.read().decode('utf-8', 'replace')
-            with open(os.path.join(proc, entry, 'cmdline'), 'rb') as handle:
-                cmdline = handle.read().decode('utf-8', 'replace')
-        except (IOError, OSError):
-            continue  # gone meanwhile
-        info = {'pid': int(entry), 'comm': '', 'argv': [a for a in cmdline.split('\0') if a], 'uids': [], 'gids': []}
-        for line in status.splitlines():
-            key, dummy, value = line.partition(':')
-            if key == 'Name':
-                info['comm'] = value.strip()
-            elif key in ('Uid', 'Gid'):
-                info['uids' if key == 'Uid' else 'gids'] = [int(v) for v in value.split() if v.isdigit()]
-        if info['uids'] and info['gids']:
-            found.append(info)
-    return sorted(found, key=lambda p: p['pid'])
-
-
-def is_qemu(info):
-    names = [info['comm']]
-    if info['argv']:
-        names.append(os.path.basename(info['argv'][0]))
-    return any(n.startswith('qemu-system-') or n == 'qemu-kvm' for n in names)
-
-
-def domain_name(info):
-    """Name of the domain of a QEMU process (from ``-name``), or ``pid N (COMMAND)``."""
-    argv = info['argv']
-    for index, arg in enumerate(argv[:-1]):
-        if arg == '-name':
-            value = argv[index + 1]
-            for part in value.split(','):
-                if part.startswith('guest='):
-                    return part[len('guest='):]
-            if '=' not in value.split(',')[0]:
-                return value.split(',')[0]
-    return 'pid %d (%s)' % (info['pid'], info['comm'])
 
 
 def running_domains(host, rows, warnings):
@@ -372,7 +321,7 @@ def running_domains(host, rows, warnings):
                             % (rc, (err or out).strip()))
     uids = set(r['id'] for r in rows if r['kind'] == 'user' and r['exists'])
     gids = set(r['id'] for r in rows if r['kind'] == 'group' and r['exists'])
-    for info in processes():
+    for info in processes(PROC):
         if is_qemu(info) and (info['uids'][0] in uids or info['gids'][0] in gids):
             name = domain_name(info)
             if name not in names:
@@ -380,138 +329,15 @@ def running_domains(host, rows, warnings):
     return names
 
 
-def busy_processes(uid_map, gid_map):
-    """``pid N (COMMAND)`` of processes running with an old id of a changed account."""
-    busy = []
-    for info in processes():
-        if set(info['uids']) & set(uid_map) or set(info['gids']) & set(gid_map):
-            busy.append('pid %d (%s, uid %d, gid %d)' % (info['pid'], info['comm'], info['uids'][0], info['gids'][0]))
-    return busy
-
-
-# -- files ------------------------------------------------------------------
-
-class Reowner(object):
-    """Give files under some directories the new ids; ``dry_run`` only counts."""
-
-    def __init__(self, uid_map, gid_map, dry_run):
-        self.uid_map, self.gid_map, self.dry_run = uid_map, gid_map, dry_run
-        self.count = 0
-        self.sample = []
-        self.errors = []
-        self.other_mounts = []
-        self.setid = {}  # path -> (dev, ino, mode) of matched files with set-user-ID or set-group-ID
-        self._dirs = set()
-        self._linked = set()
-
-    def error(self, path, exc):
-        if getattr(exc, 'errno', None) != errno.ENOENT:  # vanished meanwhile: nothing to do
-            self.errors.append('%s: %s' % (printable(path), to_native(exc)))
-
-    def handle(self, path, st):
-        new_uid = self.uid_map.get(st.st_uid, -1)
-        new_gid = self.gid_map.get(st.st_gid, -1)
-        if new_uid == -1 and new_gid == -1:
-            return
-        if st.st_nlink > 1 and not stat.S_ISDIR(st.st_mode):
-            inode = (st.st_dev, st.st_ino)
-            if inode in self._linked:
-                return
-            self._linked.add(inode)
-        mode = stat.S_IMODE(st.st_mode)
-        if not stat.S_ISLNK(st.st_mode) and mode & (stat.S_ISUID | stat.S_ISGID):
-            self.setid[path] = (st.st_dev, st.st_ino, mode)
-        if not self.dry_run:
-            try:
-                os.lchown(path, new_uid, new_gid)
-                # chown(2) clears set-user-ID and set-group-ID: put them back.
-                if path in self.setid:
-                    os.chmod(path, mode)
-            except OSError as exc:
-                self.error(path, exc)
-                return
-        self.count += 1
-        if len(self.sample) < SAMPLE_SIZE:
-            self.sample.append(printable(path))
-
-    def lstat(self, path):
-        try:
-            return os.lstat(path)
-        except OSError as exc:
-            self.error(path, exc)
-            return None
-
-    def walk(self, top):
-        if not os.path.lexists(top):
-            return
-        if os.path.islink(top):
-            st = self.lstat(top)
-            if st is not None:
-                self.handle(top, st)
-            top = os.path.realpath(top)
-        st = self.lstat(top)
-        if st is None:
-            return
-        if not stat.S_ISDIR(st.st_mode):
-            self.handle(top, st)
-            return
-        device = st.st_dev
-        for dirpath, dirnames, filenames in os.walk(top, onerror=lambda exc: self.error(exc.filename or top, exc)):
-            st = self.lstat(dirpath)
-            if st is None or (st.st_dev, st.st_ino) in self._dirs:
-                dirnames[:] = []
-                continue
-            self._dirs.add((st.st_dev, st.st_ino))
-            self.handle(dirpath, st)
-            keep = []
-            for name in dirnames:
-                path = os.path.join(dirpath, name)
-                st = self.lstat(path)
-                if st is None:
-                    continue
-                if stat.S_ISLNK(st.st_mode):
-                    self.handle(path, st)
-                elif st.st_dev != device:
-                    self.other_mounts.append(printable(path))
-                else:
-                    keep.append(name)
-            dirnames[:] = keep
-            for name in filenames:
-                path = os.path.join(dirpath, name)
-                st = self.lstat(path)
-                if st is not None:
-                    self.handle(path, st)
-
-    def restore_modes(self, setid):
-        """Put back the modes of ``setid`` (from a walk before the changes) where they were lost.
-
-        ``usermod -u`` re-owns the files of the user in its home directory and so clears their
-        set-user-ID and set-group-ID bits before the walk sees them.
-        """
-        for path, (device, inode, mode) in sorted(setid.items()):
-            try:
-                st = os.lstat(path)
-                if (st.st_dev, st.st_ino) == (device, inode) and stat.S_IMODE(st.st_mode) != mode:
-                    os.chmod(path, mode)
-            except OSError as exc:
-                self.error(path, exc)
-
-    def result(self):
-        return {'count': self.count, 'sample': list(self.sample)}
-
-
 # -- services ---------------------------------------------------------------
 
-def active_units(host, systemctl, names):
+def active_units(systemctl, names):
     """Units of ``names`` that are loaded and active or activating, in the given order."""
-    if not names:
-        return []
-    out = host.must([systemctl, 'show', '--property=Id,LoadState,ActiveState', '--'] + list(names))
-    blocks = parse_show(out)
-    if len(blocks) != len(names):
-        raise StepError('systemctl show returned %d blocks for %d units: %r' % (len(blocks), len(names), out))
-    return [name for name, block in zip(names, blocks)
-            if block.get('LoadState') == 'loaded' and block.get('ActiveState') in BUSY_STATES]
+    try:
+        states = systemctl.show(names, ('Id', 'LoadState', 'ActiveState'))
+    except SystemctlError as exc:
+        raise StepError(to_native(exc))
+    return [name for name, st in zip(names, states) if st['load'] == 'loaded' and st['active'] in BUSY_STATES]
 
 
 def sockets_first(units):
@@ -519,24 +345,29 @@ def sockets_first(units):
             + [u for u in units if not unit_key(u).endswith('.socket')])
 
 
-def stop_units(host, systemctl, units):
+def unit_groups(units):
+    """The sockets, then the other units."""
+    ordered = sockets_first(units)
+    sockets = [u for u in ordered if unit_key(u).endswith('.socket')]
+    return [group for group in (sockets, ordered[len(sockets):]) if group]
+
+
+def stop_units(systemctl, units):
     """Stop the sockets, then the other units; StepError if systemctl fails."""
-    ordered = sockets_first(units)
-    sockets = [u for u in ordered if unit_key(u).endswith('.socket')]
-    for group in (sockets, ordered[len(sockets):]):
-        if group:
-            host.must([systemctl, 'stop', '--'] + group)
+    for group in unit_groups(units):
+        try:
+            systemctl.act('stop', group)
+        except SystemctlError as exc:
+            raise StepError(to_native(exc))
 
 
-def start_units(host, systemctl, units):
-    ordered = sockets_first(units)
-    sockets = [u for u in ordered if unit_key(u).endswith('.socket')]
+def start_units(systemctl, units):
     errors = []
-    for group in (sockets, ordered[len(sockets):]):
-        if group:
-            rc, out, err = host.run([systemctl, 'start', '--'] + group)
-            if rc != 0:
-                errors.append('systemctl start %s failed (rc %d): %s' % (' '.join(group), rc, (err or out).strip()))
+    for group in unit_groups(units):
+        try:
+            systemctl.act('start', group)
+        except SystemctlError as exc:
+            errors.append(to_native(exc))
     return errors
 
 
@@ -627,10 +458,9 @@ def main():
         module.warn('changing ids while domains run (force=true): %s keep the old ids until they are restarted'
                     % ', '.join(result['domains']))
 
-    systemctl = None
+    systemctl = Systemctl(module)
     if params['services']:
-        systemctl = module.get_bin_path('systemctl')
-        if not systemctl:
+        if not systemctl.bin:
             module.fail_json(msg='nothing changed: systemctl not found, the services cannot be stopped '
                                  '(set services: [] to change the ids without stopping services)', **result)
     uid_map, gid_map = id_maps(changes)
@@ -643,7 +473,7 @@ def main():
 
     if module.check_mode:
         try:
-            result['services_restarted'] = sockets_first(active_units(host, systemctl, params['services']))
+            result['services_restarted'] = sockets_first(active_units(systemctl, params['services']))
         except StepError as exc:
             module.fail_json(msg=to_native(exc), **result)
         reowner = Reowner(uid_map, gid_map, dry_run=True)
@@ -659,21 +489,21 @@ def main():
         finish(module, result, rows, changes, check_mode=True)
 
     try:
-        stopped = sockets_first(active_units(host, systemctl, params['services']))
+        stopped = sockets_first(active_units(systemctl, params['services']))
     except StepError as exc:
         module.fail_json(msg='nothing changed: %s' % to_native(exc), **result)
     result['services_restarted'] = stopped
     try:
-        stop_units(host, systemctl, stopped)
+        stop_units(systemctl, stopped)
     except StepError as exc:
-        errors = start_units(host, systemctl, stopped)
+        errors = start_units(systemctl, stopped)
         module.fail_json(msg='nothing changed: %s%s' % (to_native(exc), ''.join('; ' + e for e in errors)), **result)
 
     done = []
     failure = None
     # Modes of set-user-ID/set-group-ID files, restored at the end (see Reowner.restore_modes).
     before_walk = Reowner(uid_map, gid_map, dry_run=True)
-    busy = busy_processes(uid_map, gid_map)
+    busy = busy_processes(uid_map, gid_map, PROC)
     if busy:
         failure = ('processes still run with the old ids after stopping %s: %s (stop them first)'
                    % (', '.join(stopped) or 'no service', ', '.join(busy)))
@@ -696,7 +526,7 @@ def main():
             reowner.walk(path)
         reowner.restore_modes(before_walk.setid)
     result['files_reowned'] = reowner.result()
-    start_errors = start_units(host, systemctl, stopped)
+    start_errors = start_units(systemctl, stopped)
 
     try:
         after = host.accounts()
