@@ -89,12 +89,6 @@ options:
         RV(migration_facts.cpu) is then null.
     type: str
     default: qemu:///system
-  root:
-    description:
-      - Directory that C(/proc/cpuinfo), C(/proc/mounts), C(/dev/kvm) and O(instances_path) are read relative to.
-        Meant for tests; leave it at V(/) on real hosts. Paths in the return values are given without it.
-    type: path
-    default: /
 notes:
   - Needs no root privileges, but some C(/proc/mounts) entries and C(getent) sources may show less to other users.
 seealso:
@@ -221,6 +215,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_native, to_text
 
 from ansible_collections.novaops.console_migration.plugins.module_utils.account_ids import key_of
+from ansible_collections.novaops.console_migration.plugins.module_utils.common import C_LOCALE, first_line
 from ansible_collections.novaops.console_migration.plugins.module_utils.host_facts import (
     FactsParseError,
     addrinfo_addresses,
@@ -240,7 +235,8 @@ from ansible_collections.novaops.console_migration.plugins.module_utils.host_fac
     vendor_name,
 )
 
-C_LOCALE = dict(LANG='C', LC_ALL='C', LC_MESSAGES='C')
+# Prefix of every path read; tests point it at a fake host tree.
+ROOT = '/'
 DEFAULT_ACCOUNTS = [
     {'kind': 'user', 'name': 'nova'},
     {'kind': 'group', 'name': 'nova'},
@@ -249,11 +245,6 @@ DEFAULT_ACCOUNTS = [
     {'kind': 'user', 'name': 'qemu'},
     {'kind': 'group', 'name': 'qemu'},
 ]
-
-
-def first_line(text):
-    lines = [line.strip() for line in (text or '').splitlines() if line.strip()]
-    return lines[0] if lines else ''
 
 
 class Gatherer(object):
@@ -495,7 +486,7 @@ def gather(module):
     addresses, reach, peers, problems = check_params(params)
     if problems:
         module.fail_json(msg='; '.join(problems), migration_facts={})
-    host = Gatherer(module, params['root'])
+    host = Gatherer(module, ROOT)
     interfaces, json_ok = host.interfaces()
     cpu = host.cpu()
     kvm = host.kvm()
@@ -527,7 +518,6 @@ def main():
                 name=dict(type='str', required=True),
             )),
             libvirt_uri=dict(type='str', default='qemu:///system'),
-            root=dict(type='path', default='/'),
         ),
         supports_check_mode=True,
     )

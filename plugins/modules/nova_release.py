@@ -116,13 +116,13 @@ import re
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_native
 
+from ansible_collections.novaops.console_migration.plugins.module_utils.common import run_c
 from ansible_collections.novaops.console_migration.plugins.module_utils.nova_releases import release_from_version
 
 DEFAULT_PACKAGES = ['nova-common', 'openstack-nova-common', 'python3-nova', 'nova-compute', 'openstack-nova-compute']
 # Debian policy and rpm both allow these characters; a leading '-' would be
 # an option, glob characters a pattern.
 PACKAGE_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9+._~-]*$')
-C_LOCALE = dict(LANG='C', LC_ALL='C', LC_MESSAGES='C')
 
 DPKG_FORMAT = '${Package}\\t${Status}\\t${Version}\\n'
 # dpkg status words (man dpkg-query, --showformat ${Status}) whose files are
@@ -143,10 +143,6 @@ def drop_zero_epoch(version):
     return version[2:] if version.startswith('0:') else version
 
 
-def run(module, args):
-    return module.run_command(args, environ_update=C_LOCALE)
-
-
 def first_in_order(packages, found):
     for name in packages:
         if found.get(name):
@@ -155,7 +151,7 @@ def first_in_order(packages, found):
 
 
 def installed_dpkg(module, dpkg_query, packages):
-    rc, out, err = run(module, [dpkg_query, '-W', '--showformat=' + DPKG_FORMAT] + packages)
+    rc, out, err = run_c(module, [dpkg_query, '-W', '--showformat=' + DPKG_FORMAT] + packages)
     # rc 1: some packages are unknown to dpkg ("no packages found matching").
     if rc not in (0, 1):
         raise NovaReleaseError('dpkg-query failed (rc=%d): %s' % (rc, (err or out).strip()))
@@ -172,7 +168,7 @@ def installed_dpkg(module, dpkg_query, packages):
 
 
 def installed_rpm(module, rpm, packages):
-    rc, out, err = run(module, [rpm, '-q', '--qf', RPM_FORMAT] + packages)
+    rc, out, err = run_c(module, [rpm, '-q', '--qf', RPM_FORMAT] + packages)
     # rc is the number of packages that are not installed ("package X is not
     # installed" on stdout); real errors go to stderr.
     if rc != 0 and err.strip():
@@ -189,7 +185,7 @@ def candidate_apt(module, packages):
     apt_cache = module.get_bin_path('apt-cache')
     if not apt_cache:
         return {}
-    rc, out, err = run(module, [apt_cache, 'policy'] + packages)
+    rc, out, err = run_c(module, [apt_cache, 'policy'] + packages)
     if rc != 0:
         module.warn('apt-cache policy failed (rc=%d), no candidate version: %s' % (rc, (err or out).strip()))
         return {}
@@ -208,7 +204,7 @@ def candidate_apt(module, packages):
 
 
 def candidate_dnf(module, dnf, packages):
-    rc, out, err = run(module, [dnf, '-q', '--cacheonly', 'repoquery', '--latest-limit', '1',
+    rc, out, err = run_c(module, [dnf, '-q', '--cacheonly', 'repoquery', '--latest-limit', '1',
                                 '--queryformat', DNF_FORMAT] + packages)
     if rc != 0:
         module.warn('dnf repoquery failed (rc=%d), no candidate version: %s' % (rc, (err or out).strip()))
@@ -220,7 +216,7 @@ def candidate_dnf(module, dnf, packages):
 
 
 def candidate_yum(module, yum, packages):
-    rc, out, err = run(module, [yum, '-q', '--cacheonly', 'info'] + packages)
+    rc, out, err = run_c(module, [yum, '-q', '--cacheonly', 'info'] + packages)
     if rc != 0:
         module.warn('yum info failed (rc=%d), no candidate version: %s' % (rc, (err or out).strip()))
         return {}

@@ -138,8 +138,9 @@ def host(monkeypatch):
 
 
 @pytest.fixture
-def root(tmp_path):
+def root(tmp_path, monkeypatch):
     """A host root with /proc/cpuinfo, /proc/mounts, /var/lib/nova/instances and /dev/kvm (a character device)."""
+    monkeypatch.setattr(migration_facts, 'ROOT', str(tmp_path))
     (tmp_path / 'proc').mkdir()
     (tmp_path / 'proc' / 'cpuinfo').write_text(CPUINFO)
     (tmp_path / 'proc' / 'mounts').write_text(MOUNTS)
@@ -156,7 +157,7 @@ def run(args, check_mode=False):
 
 
 def base_args(root, **extra):
-    args = {'root': str(root), 'addresses': ['10.0.0.5', '172.16.0.5', '10.1.1.1'],
+    args = {'addresses': ['10.0.0.5', '172.16.0.5', '10.1.1.1'],
             'peers': {'compute2': '10.0.0.6', 'compute3': '10.0.0.7', 'nowhere': '10.0.0.8'},
             'reach': ['10.0.0.6', '192.0.2.9', '203.0.113.7']}
     args.update(extra)
@@ -281,14 +282,14 @@ def test_local_instances_path_that_does_not_exist(host, root):
 
 
 def test_proxy_host_only_routes(host, root):
-    facts = run({'root': str(root), 'reach': ['10.0.0.6'], 'accounts': [], 'libvirt_uri': ''})['migration_facts']
+    facts = run({'reach': ['10.0.0.6'], 'accounts': [], 'libvirt_uri': ''})['migration_facts']
     assert facts['routes']['10.0.0.6']['dev'] == 'eth0'
     assert facts['ids'] == {} and facts['resolution'] == {} and facts['addresses'] == {}
     assert not [c for c in host.calls if c[0] in (GETENT, VIRSH)]
 
 
 def test_bad_arguments_listed_at_once(host, root):
-    result = run({'root': str(root), 'addresses': ['10.0.0.300'], 'reach': ['compute2'],
+    result = run({'addresses': ['10.0.0.300'], 'reach': ['compute2'],
                   'peers': {'compute2': 'x'}, 'instances_path': 'relative'})
     assert result['failed'] is True
     assert result['msg'] == (
