@@ -152,14 +152,6 @@ options:
         reloaded, enabled and disabled, but nothing is started, stopped or restarted.
     type: bool
     default: true
-  root:
-    description:
-      - Directory that every path the module reads or writes is relative to (configuration files, drop-ins,
-        O(legacy_init), O(tls) files, C(/run/systemd/system), C(/etc/init.d)). Meant for tests; leave it at V(/) on
-        real hosts.
-      - Paths in the return values and diff headers are given without it.
-    type: path
-    default: /
 notes:
   - Only the listener is managed. The TLS certificates, SASL users (C(saslpasswd2 -a libvirt)) and the firewall
     (M(novaops.console_migration.firewall_ports)) are separate tasks.
@@ -204,7 +196,7 @@ listen:
   type: str
   sample: "10.0.0.5:16514 (tls)"
 files_changed:
-  description: Files that were (would be) written or removed, without O(root).
+  description: Files that were (would be) written or removed.
   returned: always
   type: list
   elements: str
@@ -254,490 +246,44 @@ msg:
   sample: "socket mode: libvirtd listens on 10.0.0.5:16509 (tcp); 2 files changed"
 """
 
-import errno
 import ipaddress
 import os
-import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_native, to_text
 
-from ansible_collections.novaops.console_migration.plugins.module_utils.libvirt_conf import (
-    LISTEN_LONG,
-    LISTEN_SHORT,
-    UPSTART_MISSING,
-    UPSTART_VARIABLE,
-    LibvirtConf,
-    LibvirtConfError,
-    ShellVars,
-    ShellVarsError,
-    add_listen_flag,
-    has_listen_flag,
-    strip_listen_flag,
-    upstart_add_listen,
+from ansible_collections.novaops.console_migration.plugins.module_utils.common import run_c
+from ansible_collections.novaops.console_migration.plugins.module_utils.libvirt_listeners import (
+    DEFAULT_CONFIG,
+    TLS_DEFAULTS,
+    Host,
+    ListenError,
+    detect_mode,
+    dropin_plans,
+    dropin_text,
+    edit_libvirt_conf,
+    empty_units,
+    legacy_files,
+    listen_text,
+    plan_legacy_init,
+    plan_legacy_sockets,
+    plan_socket_units,
+    remove_listen_flags,
+    require_mode,
+    show_units,
+    socket_activation_needed,
+    socket_unit,
+    tls_files,
 )
 from ansible_collections.novaops.console_migration.plugins.module_utils.systemd_units import (
-    BUSY_STATES,
-    RUNNING_STATES,
-    parse_show,
+    SYSTEMD_RUNTIME_DIR,
+    Systemctl,
+    SystemctlError,
 )
 
-SHOW_PROPERTIES = 'Id,LoadState,ActiveState,UnitFileState'
-SYSTEMD_RUNTIME_DIR = '/run/systemd/system'
-C_LOCALE = dict(LANG='C', LC_ALL='C', LC_MESSAGES='C')
-
-DAEMONS = ('libvirtd', 'virtproxyd')
-TRANSPORTS = ('tcp', 'tls')
-DEFAULT_CONFIG = {'libvirtd': '/etc/libvirt/libvirtd.conf', 'virtproxyd': '/etc/libvirt/virtproxyd.conf'}
-DROPIN_NAME = 'novaops-listen.conf'
-TLS_DEFAULTS = (
-    ('key_file', '/etc/pki/libvirt/private/serverkey.pem'),
-    ('cert_file', '/etc/pki/libvirt/servercert.pem'),
-    ('ca_file', '/etc/pki/CA/cacert.pem'),
-)
-# Variables that could pass --listen to a socket-activated daemon.
-ARGS_FILES = {
-    'libvirtd': (('/etc/sysconfig/libvirtd', ('LIBVIRTD_ARGS',)),
-                 ('/etc/default/libvirtd', ('LIBVIRTD_ARGS', 'libvirtd_opts'))),
-    'virtproxyd': (('/etc/sysconfig/virtproxyd', ('VIRTPROXYD_ARGS',)),
-                   ('/etc/default/virtproxyd', ('VIRTPROXYD_ARGS',))),
-}
-LEGACY_CANDIDATES = ('/etc/sysconfig/libvirtd', '/etc/default/libvirtd', '/etc/default/libvirt-bin',
-                     '/etc/init/libvirt-bin.conf')
-
-# UnitFileState values (man systemctl, is-enabled).
-ENABLED_STATES = frozenset(['enabled', 'enabled-runtime', 'indirect', 'alias'])
-ENABLE_NEEDED = frozenset(['disabled', 'linked', 'linked-runtime'])
-DISABLE_NEEDED = frozenset(['enabled'])
-
-
-def socket_unit(daemon, transport):
-    return '%s-%s.socket' % (daemon, transport)
-
-
-def base_sockets(daemon):
-    return ['%s.socket' % daemon, '%s-ro.socket' % daemon, '%s-admin.socket' % daemon]
-
-
-def listen_sockets():
-    return [socket_unit(d, t) for d in DAEMONS for t in TRANSPORTS]
-
-
-def show_units():
-    units = []
-    for daemon in DAEMONS:
-        units.extend(['%s.service' % daemon] + base_sockets(daemon) + [socket_unit(daemon, t) for t in TRANSPORTS])
-    return units + ['virtqemud.service', 'virtqemud.socket']
-
-
-def dropin_path(unit):
-    return '/etc/systemd/system/%s.d/%s' % (unit, DROPIN_NAME)
-
-
-def dropin_text(address, port):
-    host = '[%s]' % address if ':' in address else address
-    return '[Socket]\nListenStream=\nListenStream=%s:%d\n' % (host, port)
-
-
-def listen_text(address, port, transport):
-    if address is None:
-        host = '*'
-    else:
-        host = '[%s]' % address if ':' in address else address
-    return '%s:%d (%s)' % (host, port, transport)
-
-
-class ListenError(Exception):
-    pass
-
-
-# -- detection ------------------------------------------------------------------
-
-def is_loaded(state):
-    return state.get('load') == 'loaded'
-
-
-def in_use(state):
-    """Enabled (to start at boot) or running."""
-    return state.get('file') in ENABLED_STATES or state.get('active') in BUSY_STATES
-
-
-def detect_mode(states):
-    """``modular``, ``socket`` or ``legacy`` from the unit states (empty without systemd)."""
-    def st(name):
-        return states.get(name, {})
-
-    if (is_loaded(st('virtproxyd.socket')) and is_loaded(st('virtqemud.service'))
-            and (in_use(st('virtqemud.service')) or in_use(st('virtqemud.socket')))
-            and not in_use(st('libvirtd.service')) and not in_use(st('libvirtd.socket'))):
-        return 'modular'
-    if is_loaded(st('libvirtd.socket')) and any(is_loaded(st(socket_unit('libvirtd', t))) for t in TRANSPORTS):
-        return 'socket'
-    return 'legacy'
-
-
-def require_mode(mode, states, transport, systemd):
-    """Raise ListenError if ``mode`` cannot work on this host."""
-    def st(name):
-        return states.get(name, {})
-
-    if mode in ('socket', 'modular'):
-        daemon = 'libvirtd' if mode == 'socket' else 'virtproxyd'
-        if not systemd:
-            raise ListenError('mode=%s needs systemd, but %s does not exist or systemctl was not found'
-                              % (mode, SYSTEMD_RUNTIME_DIR))
-        needed = ['%s.socket' % daemon, socket_unit(daemon, transport)]
-        problems = ['%s (LoadState=%s)' % (n, st(n).get('load', 'not-found')) for n in needed if not is_loaded(st(n))]
-        if problems:
-            raise ListenError('mode=%s needs %s, which cannot be used: %s (is libvirt 5.7 or later installed%s?)'
-                              % (mode, ' and '.join(needed), ', '.join(problems),
-                                 ', with its modular daemons' if mode == 'modular' else ''))
-    elif mode == 'legacy' and systemd:
-        has_ip_sockets = any(is_loaded(st(socket_unit('libvirtd', t))) for t in TRANSPORTS)
-        if has_ip_sockets and in_use(st('libvirtd.socket')):
-            raise ListenError('mode=legacy, but libvirtd.socket is %s/%s: with socket activation libvirtd refuses '
-                              '--listen. Use mode=socket, or mask libvirtd.socket, libvirtd-ro.socket and '
-                              'libvirtd-admin.socket first'
-                              % (st('libvirtd.socket').get('active'), st('libvirtd.socket').get('file')))
-
-
-# -- the host ---------------------------------------------------------------------
-
-class Host(object):
-    """Reads files below ``root`` and records the planned content of each."""
-
-    def __init__(self, module, root):
-        self.module = module
-        self.root = root
-        self.files = []     # paths in planning order
-        self.before = {}    # path -> text ('' if missing)
-        self.exists = {}    # path -> bool
-        self.after = {}     # path -> text, or None to remove
-
-    def path(self, path):
-        return os.path.join(self.root, path.lstrip('/'))
-
-    def isfile(self, path):
-        return os.path.isfile(self.path(path))
-
-    def exists_path(self, path):
-        return os.path.exists(self.path(path))
-
-    def read(self, path):
-        """Planned content of ``path`` (current content on first read; '' if missing)."""
-        if path in self.after:
-            return self.after[path] if self.after[path] is not None else ''
-        real = self.path(path)
-        text = ''
-        exists = os.path.lexists(real)
-        if exists:
-            if not os.path.isfile(real):
-                raise ListenError('%s exists but is not a regular file' % path)
-            try:
-                with open(real, 'rb') as handle:
-                    text = handle.read().decode('utf-8', 'surrogateescape')
-            except (IOError, OSError) as exc:
-                raise ListenError('Cannot read %s: %s' % (path, to_native(exc)))
-        self.files.append(path)
-        self.before[path] = text
-        self.exists[path] = exists
-        self.after[path] = text if exists else None
-        return text
-
-    def plan(self, path, text):
-        self.read(path)
-        self.after[path] = text
-
-    def changed(self):
-        return [p for p in self.files
-                if (self.after[p] is None and self.exists[p])
-                or (self.after[p] is not None and (not self.exists[p] or self.after[p] != self.before[p]))]
-
-    def diff(self):
-        return [dict(before=self.before[p], after=self.after[p] or '', before_header=p, after_header=p)
-                for p in self.changed()]
-
-    def write_all(self):
-        for path in self.changed():
-            if self.after[path] is None:
-                self.remove(path)
-            else:
-                self.write(path, self.after[path], create_dir=path.startswith('/etc/systemd/system/'))
-
-    def write(self, path, text, create_dir=False):
-        dest = os.path.realpath(self.path(path))
-        directory, name = os.path.split(dest)
-        if not os.path.isdir(directory):
-            if not create_dir:
-                raise ListenError('Cannot create %s: directory %s does not exist' % (path, directory))
-            try:
-                os.makedirs(directory, 0o755)
-            except OSError as exc:
-                raise ListenError('Cannot create directory %s: %s' % (directory, to_native(exc)))
-        creating = not os.path.exists(dest)
-        fd, tmp = tempfile.mkstemp(prefix='.%s.' % name, suffix='.tmp', dir=directory)
-        try:
-            with os.fdopen(fd, 'wb') as handle:
-                handle.write(text.encode('utf-8', 'surrogateescape'))
-                handle.flush()
-                os.fsync(handle.fileno())
-            if creating:
-                os.chmod(tmp, 0o644)
-            self.module.atomic_move(tmp, dest)
-        except Exception as exc:  # pylint: disable=broad-except
-            raise ListenError('Failed to write %s: %s' % (path, to_native(exc)))
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-
-    def remove(self, path):
-        real = self.path(path)
-        try:
-            os.unlink(real)
-        except OSError as exc:
-            if exc.errno != errno.ENOENT:
-                raise ListenError('Cannot remove %s: %s' % (path, to_native(exc)))
-        try:
-            os.rmdir(os.path.dirname(real))
-        except OSError:
-            pass  # not empty, or not ours to remove
-
-
-# -- file plans ---------------------------------------------------------------------
-
-def edit_libvirt_conf(host, path, settings):
-    """Plan ``settings`` ((name, value) pairs) in the libvirt configuration file ``path``."""
-    if not settings:
-        return
-    text = host.read(path)
-    try:
-        conf = LibvirtConf.parse(text)
-        for name, value in settings:
-            conf.set(name, value)
-    except LibvirtConfError as exc:
-        raise ListenError('Cannot edit %s: %s' % (path, exc))
-    if conf.render() != text or not host.exists[path]:
-        host.plan(path, conf.render())
-
-
-def remove_listen_flags(host, daemon):
-    """Never both: drop -l/--listen from the argument variables of ``daemon``."""
-    for path, names in ARGS_FILES[daemon]:
-        if not host.isfile(path):
-            continue
-        text = host.read(path)
-        try:
-            conf = ShellVars.parse(text)
-            for name in names:
-                conf.replace_values(name, without_listen_flag)
-        except ShellVarsError as exc:
-            raise ListenError('Cannot remove the --listen flag from %s: %s' % (path, exc))
-        host.plan(path, conf.render())
-
-
-def without_listen_flag(value):
-    """``value`` without the flag; None (remove the line) if nothing else is left."""
-    if not has_listen_flag(value):
-        return value
-    return strip_listen_flag(value) or None
-
-
-def dropin_plans(host, chosen, content):
-    """Our drop-in for ``chosen`` (None: none wanted), removal of the others."""
-    for unit in listen_sockets():
-        path = dropin_path(unit)
-        if unit == chosen:
-            host.plan(path, content)
-        elif host.exists_path(path):
-            host.read(path)
-            host.plan(path, None)
-
-
-def legacy_kind(path):
-    """(kind, service) of a legacy init file: kind is sysconfig, default, libvirt-bin or upstart."""
-    directory, name = os.path.split(path)
-    if name.endswith('.conf') and os.path.basename(directory) == 'init':
-        return 'upstart', name[:-len('.conf')]
-    if name == 'libvirt-bin':
-        return 'libvirt-bin', name
-    if os.path.basename(directory) == 'sysconfig':
-        return 'sysconfig', name
-    return 'default', name
-
-
-def legacy_files(host, legacy_init):
-    if legacy_init != 'auto':
-        if not host.isfile(legacy_init):
-            raise ListenError('legacy_init %s does not exist' % legacy_init)
-        return [legacy_init]
-    found = [p for p in LEGACY_CANDIDATES if host.isfile(p)]
-    if not found:
-        raise ListenError('mode=legacy: none of %s exists, so the --listen flag has no place; set legacy_init to '
-                          'the file that holds the options of libvirtd' % ', '.join(LEGACY_CANDIDATES))
-    return found
-
-
-def add_flag_shell(host, path, kind):
-    text = host.read(path)
-    try:
-        conf = ShellVars.parse(text)
-        if kind == 'sysconfig':
-            name = 'LIBVIRTD_ARGS'
-        elif kind == 'libvirt-bin':
-            name = 'libvirtd_opts'
-        else:
-            # /etc/default/libvirtd: libvirtd_opts before Debian 10, LIBVIRTD_ARGS since.
-            active = [n for n in ('LIBVIRTD_ARGS', 'libvirtd_opts') if conf.has(n)]
-            commented = [n for n in ('LIBVIRTD_ARGS', 'libvirtd_opts') if conf.has_commented(n)]
-            name = (active or commented or ['libvirtd_opts'])[0]
-        flag = LISTEN_LONG if name == 'LIBVIRTD_ARGS' else LISTEN_SHORT
-        current = conf.get(name)
-        if current is None:
-            # The upstart job of libvirt-bin defaults to libvirtd_opts="-d" (daemonize).
-            current = '-d' if kind == 'libvirt-bin' else ''
-        conf.set(name, add_listen_flag(current, flag))
-    except ShellVarsError as exc:
-        raise ListenError('Cannot add the --listen flag to %s: %s' % (path, exc))
-    host.plan(path, conf.render())
-
-
-def plan_legacy_init(host, paths):
-    """Add the flag to every file of ``paths``; return the services to restart as (kind, name)."""
-    kinds = [(path, legacy_kind(path)) for path in paths]
-    default_handled = any(kind == 'libvirt-bin' for dummy, (kind, name) in kinds)
-    for path, (kind, name) in kinds:
-        if kind == 'upstart':
-            text = host.read(path)
-            new, status = upstart_add_listen(text, default_handled=default_handled)
-            if status == UPSTART_MISSING:
-                raise ListenError('%s has no "exec /usr/sbin/libvirtd ..." line to add -l to' % path)
-            if status == UPSTART_VARIABLE and not default_handled:
-                raise ListenError('%s starts libvirtd with $libvirtd_opts but has no env libvirtd_opts=... line and '
-                                  '/etc/default/libvirt-bin does not exist; set legacy_init to the file that sets '
-                                  'libvirtd_opts' % path)
-            host.plan(path, new)
-        else:
-            add_flag_shell(host, path, kind)
-    upstart = [name for dummy, (kind, name) in kinds if kind == 'upstart']
-    if upstart:
-        return 'upstart', upstart[0]
-    names = []
-    for dummy, (kind, name) in kinds:
-        if name not in names:
-            names.append(name)
-    existing = [n for n in names if host.exists_path('/etc/init.d/' + n)]
-    return 'service', (existing or names)[0]
-
-
-def tls_files(host, conf_path, given):
-    """Paths of the TLS files libvirtd will use: given, set in the file, or defaults."""
-    try:
-        conf = LibvirtConf.parse(host.read(conf_path))
-    except LibvirtConfError as exc:
-        raise ListenError('Cannot parse %s: %s' % (conf_path, exc))
-    result = []
-    for key, default in TLS_DEFAULTS:
-        value = given.get(key) or conf.get(key)
-        result.append((key, value if isinstance(value, str) and value else default))
-    return result
-
-
-# -- systemctl ------------------------------------------------------------------------
-
-class Systemctl(object):
-    def __init__(self, module, path):
-        self.module = module
-        self.bin = path
-
-    def run(self, args):
-        return self.module.run_command([self.bin] + list(args), environ_update=C_LOCALE)
-
-    def must(self, args):
-        rc, out, err = self.run(args)
-        if rc != 0:
-            raise ListenError('systemctl %s failed (rc=%d): %s' % (' '.join(args), rc, (err or out).strip()))
-        return out
-
-    def show(self, names):
-        out = self.must(['show', '--property=' + SHOW_PROPERTIES, '--'] + list(names))
-        blocks = parse_show(out)
-        if len(blocks) != len(names):
-            raise ListenError('systemctl show returned %d blocks for %d units: %r' % (len(blocks), len(names), out))
-        states = {}
-        for name, block in zip(names, blocks):
-            states[name] = {
-                'load': block.get('LoadState', '') or 'not-found',
-                'active': block.get('ActiveState', '') or 'inactive',
-                'file': block.get('UnitFileState', ''),
-            }
-        return states
-
-
-def empty_units():
-    return dict(enabled=[], disabled=[], started=[], stopped=[], restarted=[])
-
-
-def plan_socket_units(states, daemon, transport, activate):
-    """The systemctl steps for socket activation, as (argv tail, units report) pairs."""
-    def st(name):
-        return states.get(name, {})
-
-    chosen = socket_unit(daemon, transport)
-    service = '%s.service' % daemon
-    bases = [b for b in base_sockets(daemon) if is_loaded(st(b))]
-    masked = [u for u in bases + [chosen] if st(u).get('file', '').startswith('masked')]
-    if masked:
-        raise ListenError('masked, cannot be started: %s (unmask them first)' % ', '.join(masked))
-    others = [u for u in listen_sockets() if u != chosen and st(u).get('load') not in (None, 'not-found')]
-    disable = [u for u in others if st(u).get('file') in DISABLE_NEEDED]
-    stop = [u for u in others if st(u).get('active') in BUSY_STATES]
-    enable = [u for u in bases + [chosen] if st(u).get('file') in ENABLE_NEEDED]
-    start = [b for b in bases if st(b).get('active') not in RUNNING_STATES]
-    chosen_running = st(chosen).get('active') in RUNNING_STATES
-    service_busy = st(service).get('active') in BUSY_STATES
-    # A daemon that failed (for example on --listen with sockets) is started again once fixed, so that
-    # the task fails now if it still cannot start, not the next live migration.
-    service_failed = st(service).get('active') == 'failed'
-
-    units = empty_units()
-    steps = []
-    if disable:
-        steps.append(['disable', '--'] + disable)
-        units['disabled'] = disable
-    if enable:
-        steps.append(['enable', '--'] + enable)
-        units['enabled'] = enable
-    if not activate:
-        return steps, units
-    runtime = []
-    if service_busy:
-        runtime.append(['stop', '--', service])
-    if service_failed:
-        runtime.append(['reset-failed', '--', service])
-    if stop:
-        runtime.append(['stop', '--'] + stop)
-        units['stopped'] = stop
-    if start:
-        runtime.append(['start', '--'] + start)
-    runtime.append(['restart', '--', chosen])
-    units['started'] = start + ([] if chosen_running else [chosen])
-    units['restarted'] = [chosen] if chosen_running else []
-    if service_busy or service_failed:
-        runtime.append(['start', '--', service])
-        units['restarted' if service_busy else 'started'].append(service)
-    # Unit files first (disable/enable), then the runtime sequence.
-    return steps + runtime, units
-
-
-def socket_activation_needed(states, daemon, transport, files_changed):
-    """Whether the daemon must be stopped and the chosen socket (re)started."""
-    def st(name):
-        return states.get(name, {})
-
-    chosen = socket_unit(daemon, transport)
-    others_busy = [u for u in listen_sockets() if u != chosen and st(u).get('active') in BUSY_STATES]
-    bases_down = [b for b in base_sockets(daemon) if is_loaded(st(b)) and st(b).get('active') not in RUNNING_STATES]
-    return bool(files_changed or st(chosen).get('active') not in RUNNING_STATES or others_busy or bases_down)
+SHOW_PROPERTIES = ('Id', 'LoadState', 'ActiveState', 'UnitFileState')
+# Prefix of every path read or written; tests point it at a fake host tree.
+ROOT = '/'
 
 
 # -- main -----------------------------------------------------------------------------
@@ -785,12 +331,12 @@ def run_module(module, result):
     transport = params['transport']
     port = params['%s_port' % transport]
     tls_given = dict((k, v) for k, v in (params['tls'] or {}).items() if v)
-    host = Host(module, params['root'])
+    host = Host(module, ROOT)
 
     systemctl_bin = module.get_bin_path('systemctl')
     systemd = bool(systemctl_bin) and os.path.isdir(host.path(SYSTEMD_RUNTIME_DIR))
     systemctl = Systemctl(module, systemctl_bin) if systemd else None
-    states = systemctl.show(show_units()) if systemd else {}
+    states = dict(zip(show_units(), systemctl.show(show_units(), SHOW_PROPERTIES))) if systemd else {}
 
     mode = params['mode']
     if mode == 'auto':
@@ -870,7 +416,7 @@ def run_module(module, result):
     if not module.check_mode:
         host.write_all()
         if systemd and dropins_changed:
-            systemctl.must(['daemon-reload'])
+            systemctl.daemon_reload()
         for step in steps:
             systemctl.must(step)
         if mode == 'legacy' and units['restarted']:
@@ -880,27 +426,12 @@ def run_module(module, result):
                             restart_pending, module.check_mode)
 
 
-def plan_legacy_sockets(states, restart):
-    """Legacy mode on systemd: the TCP/TLS sockets of libvirtd and virtproxyd must not listen."""
-    units = empty_units()
-    steps = []
-    disable = [u for u in listen_sockets() if states.get(u, {}).get('file') in DISABLE_NEEDED]
-    stop = [u for u in listen_sockets() if states.get(u, {}).get('active') in BUSY_STATES] if restart else []
-    if disable:
-        steps.append(['disable', '--'] + disable)
-        units['disabled'] = disable
-    if stop:
-        steps.append(['stop', '--'] + stop)
-        units['stopped'] = stop
-    return steps, units
-
-
 def restart_legacy(module, service, systemctl):
     kind, name = service
     if kind == 'upstart':
         initctl = module.get_bin_path('initctl', required=True)
         # `restart` would keep the old job definition; stop + start reads the changed job file.
-        rc, out, err = module.run_command([initctl, 'stop', name], environ_update=C_LOCALE)
+        rc, out, err = run_c(module, [initctl, 'stop', name])
         if rc != 0 and 'Unknown instance' not in (err + out):
             raise ListenError('initctl stop %s failed (rc=%d): %s' % (name, rc, (err or out).strip()))
         argv = [initctl, 'start', name]
@@ -912,7 +443,7 @@ def restart_legacy(module, service, systemctl):
             argv = [systemctl.bin, 'restart', '--', name + '.service']
         else:
             raise ListenError('cannot restart %s: neither service nor systemctl was found' % name)
-    rc, out, err = module.run_command(argv, environ_update=C_LOCALE)
+    rc, out, err = run_c(module, argv)
     if rc != 0:
         raise ListenError('%s failed (rc=%d): %s' % (' '.join(argv), rc, (err or out).strip()))
 
@@ -934,7 +465,6 @@ def main():
             config_path=dict(type='path'),
             legacy_init=dict(type='str', default='auto'),
             restart=dict(type='bool', default=True),
-            root=dict(type='path', default='/'),
         ),
         supports_check_mode=True,
     )
@@ -942,7 +472,7 @@ def main():
                   restart_pending=False, msg='')
     try:
         run_module(module, result)
-    except ListenError as exc:
+    except (ListenError, SystemctlError) as exc:
         result['msg'] = to_native(exc)
         module.fail_json(**result)
     module.exit_json(**result)

@@ -216,6 +216,7 @@ def warnings(monkeypatch):
 def make_host(tmp_path, monkeypatch):
     def make(**kwargs):
         host = FakeHost(str(tmp_path), **kwargs)
+        monkeypatch.setattr(libvirt_listen, 'ROOT', host.root)
         monkeypatch.setattr(basic.AnsibleModule, 'run_command', lambda self, args, **kw: host.run_command(args, **kw))
         monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path',
                             lambda self, name, required=False, opt_dirs=None: host.get_bin_path(name, required))
@@ -224,9 +225,7 @@ def make_host(tmp_path, monkeypatch):
 
 
 def _args(host, args, check, diff):
-    args = module_args(args, check, diff)
-    args.setdefault('root', host.root)
-    return args
+    return module_args(args, check, diff)
 
 
 def run(host, args, check=False, diff=False):
