@@ -68,7 +68,6 @@ LEGACY_CANDIDATES = ('/etc/sysconfig/libvirtd', '/etc/default/libvirtd', '/etc/d
                      '/etc/init/libvirt-bin.conf')
 
 
-
 def socket_unit(daemon, transport):
     return '%s-%s.socket' % (daemon, transport)
 
