@@ -162,6 +162,19 @@ class Systemctl(object):
     def daemon_reload(self):
         self.must(['daemon-reload'])
 
+    def journal(self, names, lines=20):
+        """The last ``lines`` lines of ``journalctl -u`` of each unit, as text for an error message."""
+        journalctl = self.module.get_bin_path('journalctl')
+        text = ''
+        for name in names:
+            if not journalctl:
+                text += '\n%s is not running (journalctl not found)' % name
+                continue
+            dummy, out, err = self.module.run_command([journalctl, '-u', name, '-n', str(lines), '--no-pager'],
+                                                      environ_update=C_LOCALE)
+            text += '\nlast journal lines of %s:\n%s' % (name, (out or err).rstrip())
+        return text
+
     def act(self, verb, names, *options):
         """``systemctl VERB [OPTIONS] -- NAMES`` (start, stop, restart, enable, disable, reset-failed)."""
         return self.must([verb] + list(options) + ['--'] + list(names))

@@ -182,7 +182,6 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_native
 
-from ansible_collections.novaops.console_migration.plugins.module_utils.common import run_c
 from ansible_collections.novaops.console_migration.plugins.module_utils.systemd_units import (
     BUSY_STATES,
     DISABLE_NEEDED,
@@ -244,18 +243,6 @@ def read_states(systemctl, names, sysv_names):
     return states
 
 
-def journal(module, names):
-    journalctl = module.get_bin_path('journalctl')
-    text = ''
-    for name in names:
-        if not journalctl:
-            text += '\n%s is not running (journalctl not found)' % name
-            continue
-        dummy, out, err = run_c(module, [journalctl, '-u', name, '-n', str(JOURNAL_LINES), '--no-pager'])
-        text += '\nlast journal lines of %s:\n%s' % (name, (out or err).rstrip())
-    return text
-
-
 def must(module, systemctl, args, result, journal_units=None):
     """``systemctl ARGS`` or fail, with the journal of ``journal_units`` that are not running."""
     try:
@@ -267,7 +254,8 @@ def must(module, systemctl, args, result, journal_units=None):
                 states = systemctl.show(journal_units)
             except SystemctlError:
                 states = [{'active': 'unknown'}] * len(journal_units)
-            msg += journal(module, [n for n, st in zip(journal_units, states) if st['active'] not in RUNNING_STATES])
+            msg += systemctl.journal([n for n, st in zip(journal_units, states) if st['active'] not in RUNNING_STATES],
+                                     JOURNAL_LINES)
         module.fail_json(msg=msg, rc=exc.rc, stdout=exc.stdout, stderr=exc.stderr, **result)
 
 
@@ -459,7 +447,7 @@ def main():
         dead = [n for n in started
                 if after[unit_key(n)]['active'] == 'failed' or after[unit_key(n)]['sub'] == 'auto-restart']
         if dead:
-            result['msg'] = 'started, but not running: %s%s' % (', '.join(dead), journal(module, dead))
+            result['msg'] = 'started, but not running: %s%s' % (', '.join(dead), systemctl.journal(dead, JOURNAL_LINES))
             module.fail_json(**result)
     module.exit_json(**result)
 
