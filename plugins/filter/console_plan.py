@@ -95,7 +95,7 @@ _value:
       C(/etc/default/nova-consoleproxy) or null), V(firewall) (V(owner), V(backend) and V(rules) with V(name),
       V(port) (an integer, or V(N:M) for a range), V(protocol) and V(sources)), V(iptables_lines) and
       V(ip6tables_lines) (C(-A INPUT [-s SRC] -m state --state NEW -m tcp -p tcp --dport PORT -j ACCEPT)),
-      V(restart_on_change) and V(warnings); also V(role), V(distro) and V(console_types).
+      V(restart_on_change) and V(warnings); also V(console_types).
     - V(ports) lists what the role makes listen on the host, each with V(var) (the variable that sets it), V(label),
       V(first), V(last) and, for the console ranges, V(reserved).
   type: dict

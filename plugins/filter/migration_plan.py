@@ -69,16 +69,19 @@ RETURN = r"""
 _value:
   description:
     - The plan as plain dictionaries, lists and strings.
-    - V(release), V(distro), V(config_format) (V(ini) or V(flagfile)), V(transport), V(libvirt_uri) (such as
-      C(qemu+tls://%s/system)), V(nova_conf) (V(section)/V(option)/V(value) entries and V(section)/V(option)/
-      V(state=absent) entries), V(flagfile) (diablo lines), V(libvirtd) (V(transport), null for ssh, V(auth_tcp),
-      V(listen_address), V(tcp_port), V(tls_port)), V(qemu_conf) (V(migration_port_min), V(migration_port_max)),
-      V(sasl_conf) (V(path) and V(values) of C(/etc/sasl2/libvirt.conf), or null), V(sasl) (V(username),
-      V(sasldb_path), V(client_auth_path), or null), V(tls_files) (V(name), V(src), V(dest), V(mode) entries),
-      V(firewall) (V(owner), V(backend), V(rules)), V(iptables_lines), V(ip6tables_lines), V(ids) (V(align),
-      V(nova_uid), V(nova_gid), V(qemu_uid), V(qemu_gid)), V(multipath) (V(user_friendly_names), or null),
-      V(packages), V(restart_on_change), V(ports) (what the role makes listen on the host, as console_plan returns
-      them) and V(warnings).
+    - V(config_format) (V(ini) or V(flagfile)), V(transport), V(libvirt_uri) (such as C(qemu+tls://%s/system)),
+      V(nova_conf) (V(section)/V(option)/V(value) entries and V(section)/V(option)/V(state=absent) entries),
+      V(flagfile) (diablo lines), V(libvirtd) (V(transport), null for ssh, V(auth_tcp), V(listen_address),
+      V(tcp_port), V(tls_port)), V(libvirt_restart) (per daemon layout V(legacy), V(socket) or V(modular) as
+      M(novaops.console_migration.libvirt_listen) returns it, the units to restart when V(qemu_conf), V(tls) or
+      V(sasl) changed), V(qemu_conf) (V(migration_port_min), V(migration_port_max)), V(sasl_conf) (V(path) and
+      V(values) of C(/etc/sasl2/libvirt.conf), or null), V(sasl) (V(username), V(sasldb_path), V(client_auth_path),
+      or null), V(tls) (null unless the transport is tls; V(private_ca), V(dirs) with V(path)/V(mode), V(files) with
+      V(name), V(src) (null when the private CA issues it), V(dest), V(mode)), V(firewall) (V(owner), V(backend),
+      V(rules)), V(ids) (V(align), V(nova_uid), V(nova_gid), V(qemu_uid), V(qemu_gid), V(qemu_user),
+      V(qemu_group)), V(multipath) (V(user_friendly_names), V(service), or null), V(packages) (libvirt's and the
+      transport's, multipath's), V(services) (to start, the SSH server for ssh), V(restart_on_change), V(ports)
+      (what the role makes listen on the host, as console_plan returns them) and V(warnings).
   type: dict
 """
 

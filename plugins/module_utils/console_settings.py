@@ -713,8 +713,6 @@ def console_plan(settings):
     release, distro, role, types = ctx['release'], ctx['distro'], ctx['role'], ctx['types']
     feats = _features(release)
     plan = {
-        'role': role,
-        'distro': distro,
         'release': release,
         'console_types': list(types),
         'config_format': feats['config_format'],

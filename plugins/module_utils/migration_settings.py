@@ -59,6 +59,7 @@ __metaclass__ = type
 import ipaddress
 import re
 
+from ansible_collections.novaops.console_migration.plugins.module_utils import libvirt_layout
 from ansible_collections.novaops.console_migration.plugins.module_utils import nova_releases as nr
 from ansible_collections.novaops.console_migration.plugins.module_utils import role_defaults as rd
 from ansible_collections.novaops.console_migration.plugins.module_utils.console_settings import (
@@ -105,6 +106,7 @@ TLS_FILES = (
     ('client_key', '/etc/pki/libvirt/private/clientkey.pem', '0600'),
 )
 TLS_KEYS = tuple(item[0] for item in TLS_FILES)
+TLS_DIRS = (('/etc/pki/CA', '0755'), ('/etc/pki/libvirt', '0755'), ('/etc/pki/libvirt/private', '0700'))
 
 SASL_CONF_PATH = '/etc/sasl2/libvirt.conf'
 SASLDB_PATH = '/etc/libvirt/passwd.db'
@@ -120,6 +122,15 @@ _SSH_PACKAGES = {
     'ubuntu': ['openssh-server', 'openssh-client'],
     'redhat': ['openssh-server', 'openssh-clients'],
 }
+_SSH_SERVICE = {'debian': 'ssh', 'ubuntu': 'ssh', 'redhat': 'sshd'}
+_LIBVIRT_PACKAGES = {
+    'debian': ['libvirt-daemon-system', 'libvirt-clients'],
+    'ubuntu': ['libvirt-daemon-system', 'libvirt-clients'],
+    'redhat': ['libvirt-daemon-kvm', 'libvirt-client'],
+}
+_MULTIPATH_PACKAGES = {'debian': ['multipath-tools'], 'ubuntu': ['multipath-tools'],
+                       'redhat': ['device-mapper-multipath']}
+_QEMU_ACCOUNT = {'debian': ('libvirt-qemu', 'kvm'), 'ubuntu': ('libvirt-qemu', 'kvm'), 'redhat': ('qemu', 'qemu')}
 _COMPUTE_SERVICE = {'redhat': 'openstack-nova-compute', 'ubuntu': 'nova-compute', 'debian': 'nova-compute'}
 
 _USERNAME_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._-]*(@[A-Za-z0-9][A-Za-z0-9.-]*)?$')
@@ -435,9 +446,8 @@ def migration_plan(settings):
     migration = feats['migration']
     uri = migration_uri(transport)
     warnings = list(ctx['warnings'])
+    qemu_user, qemu_group = _QEMU_ACCOUNT[distro]
     plan = {
-        'release': release,
-        'distro': distro,
         'config_format': feats['config_format'],
         'transport': transport,
         'libvirt_uri': uri,
@@ -450,22 +460,24 @@ def migration_plan(settings):
             'tcp_port': ctx['tcp_port'],
             'tls_port': ctx['tls_port'],
         },
+        'libvirt_restart': libvirt_layout.restart_table(),
         'qemu_conf': {'migration_port_min': ctx['port_min'], 'migration_port_max': ctx['port_max']},
         'sasl_conf': None,
         'sasl': None,
-        'tls_files': [],
+        'tls': None,
         'firewall': {'owner': OWNER, 'backend': ctx['backend'], 'rules': []},
-        'iptables_lines': [],
-        'ip6tables_lines': [],
         'ids': {
             'align': ctx['align'],
             'nova_uid': ctx['ids']['live_migration_nova_uid'],
             'nova_gid': ctx['ids']['live_migration_nova_gid'],
             'qemu_uid': ctx['ids']['live_migration_qemu_uid'],
             'qemu_gid': ctx['ids']['live_migration_qemu_gid'],
+            'qemu_user': qemu_user,
+            'qemu_group': qemu_group,
         },
-        'multipath': {'user_friendly_names': False} if ctx['multipath'] else None,
+        'multipath': {'user_friendly_names': False, 'service': 'multipathd'} if ctx['multipath'] else None,
         'packages': [],
+        'services': [],
         'restart_on_change': [_COMPUTE_SERVICE[distro]],
         'ports': list(ctx['listen_ports']),
         'warnings': warnings,
@@ -502,17 +514,27 @@ def migration_plan(settings):
                         'live_migration_address; the address is used for libvirtd and the firewall only'
                         % (release, nr.LIVE_MIGRATION_INBOUND_ADDR[0]))
 
+    extra = []
     if ctx['sasl']:
-        plan['packages'] = list(_SASL_PACKAGES[distro])
+        extra = list(_SASL_PACKAGES[distro])
         plan['sasl_conf'] = {'path': SASL_CONF_PATH,
                              'values': {'mech_list': SASL_MECH, 'sasldb_path': SASLDB_PATH}}
         plan['sasl'] = {'username': ctx['username'], 'sasldb_path': SASLDB_PATH,
                         'client_auth_path': CLIENT_AUTH_PATH}
-    if ctx['tls_files']:
-        plan['tls_files'] = [{'name': name, 'src': ctx['tls_files'][name], 'dest': dest, 'mode': mode}
-                             for name, dest, mode in TLS_FILES]
+    if transport == 'tls':
+        # No files given: the collection's private CA issues them (src null).
+        given = ctx['tls_files'] or {}
+        plan['tls'] = {
+            'private_ca': not given,
+            'dirs': [{'path': path, 'mode': mode} for path, mode in TLS_DIRS],
+            'files': [{'name': name, 'src': given.get(name), 'dest': dest, 'mode': mode}
+                      for name, dest, mode in TLS_FILES],
+        }
     if transport == 'ssh':
-        plan['packages'] = list(_SSH_PACKAGES[distro])
+        extra = list(_SSH_PACKAGES[distro])
+        plan['services'] = [_SSH_SERVICE[distro]]
+    plan['packages'] = (list(_LIBVIRT_PACKAGES[distro]) + extra
+                        + (list(_MULTIPATH_PACKAGES[distro]) if ctx['multipath'] else []))
 
     peers = ctx['peers']
     rules = []
@@ -534,6 +556,4 @@ def migration_plan(settings):
                             '%s' % '; '.join(iptables_lines(rules, 4) + iptables_lines(rules, 6)))
     else:
         plan['firewall']['rules'] = rules
-        plan['iptables_lines'] = iptables_lines(rules, 4)
-        plan['ip6tables_lines'] = iptables_lines(rules, 6)
     return plan

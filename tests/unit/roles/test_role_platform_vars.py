@@ -10,6 +10,8 @@ import os
 
 import yaml
 
+from ansible_collections.novaops.console_migration.plugins.module_utils import migration_settings as ms
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
 
@@ -19,22 +21,24 @@ def role_vars(role):
 
 
 def test_qemu_account_per_distribution():
-    accounts = role_vars('live_migration')['__live_migration_qemu_account']
-    assert accounts['redhat'] == {'user': 'qemu', 'group': 'qemu'}
-    assert accounts['debian'] == {'user': 'libvirt-qemu', 'group': 'kvm'}
-    assert accounts['ubuntu'] == {'user': 'libvirt-qemu', 'group': 'kvm'}
+    # The account names come from the plan; vars/main.yml only reads them.
+    for distro, account in (('redhat', ('qemu', 'qemu')), ('debian', ('libvirt-qemu', 'kvm')),
+                            ('ubuntu', ('libvirt-qemu', 'kvm'))):
+        ids = ms.migration_plan({'distro': distro, 'novaops_release': 'zed',
+                                 'live_migration_address': '192.168.2.11'})['ids']
+        assert (ids['qemu_user'], ids['qemu_group']) == account
+    assert role_vars('live_migration')['__live_migration_qemu'] == {
+        'user': '{{ __live_migration_ids.qemu_user }}', 'group': '{{ __live_migration_ids.qemu_group }}'}
 
 
 def test_rhel_multipath_and_libvirt_packages():
-    data = role_vars('live_migration')
-    assert data['__live_migration_multipath_packages']['redhat'] == ['device-mapper-multipath']
-    assert data['__live_migration_multipath_packages']['debian'] == ['multipath-tools']
-    assert data['__live_migration_nova_compute'] == {
-        'debian': 'nova-compute', 'ubuntu': 'nova-compute', 'redhat': 'openstack-nova-compute'}
+    assert ms._MULTIPATH_PACKAGES['redhat'] == ['device-mapper-multipath']
+    assert ms._MULTIPATH_PACKAGES['debian'] == ['multipath-tools']
+    assert ms._COMPUTE_SERVICE == {'debian': 'nova-compute', 'ubuntu': 'nova-compute', 'redhat': 'openstack-nova-compute'}
 
 
 def test_libvirt_pki_paths_are_libvirts_defaults():
-    paths = role_vars('live_migration')['__live_migration_pki_paths']
+    paths = dict((name, dest) for name, dest, dummy in ms.TLS_FILES)
     assert paths['ca_cert'] == '/etc/pki/CA/cacert.pem'
     assert paths['server_key'] == '/etc/pki/libvirt/private/serverkey.pem'
     assert paths['client_key'] == '/etc/pki/libvirt/private/clientkey.pem'

@@ -25,6 +25,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.novaops.console_migration.plugins.filter import migration_plan as plugin
 from ansible_collections.novaops.console_migration.plugins.module_utils import migration_settings as ms
+from ansible_collections.novaops.console_migration.plugins.module_utils.console_settings import iptables_lines
 from ansible_collections.novaops.console_migration.plugins.module_utils import nova_releases as nr
 
 PASSWORD = 'Hunter2-Sekr3t'
@@ -88,6 +89,20 @@ def problems(**settings):
     return err.value.problems
 
 
+LIBVIRT = {'redhat': ['libvirt-daemon-kvm', 'libvirt-client'], 'debian': ['libvirt-daemon-system', 'libvirt-clients'],
+           'ubuntu': ['libvirt-daemon-system', 'libvirt-clients']}
+
+
+def release(**settings):
+    """The release the planner resolved (the plan itself does not carry it)."""
+    return ms._validate(base(**settings))['release']
+
+
+def lines(result, version=4):
+    """The iptables lines of the plan's firewall rules."""
+    return iptables_lines(result['firewall']['rules'], version)
+
+
 def entries(result):
     """nova_conf as tuples, in order: (section, option, value) or (section, option, 'ABSENT')."""
     return [(e['section'], e['option'], e['value'] if 'value' in e else e['state'].upper())
@@ -127,7 +142,7 @@ def test_diablo_flagfile_lines_are_the_guides_flags():
 
 def test_diablo_transport_changes_the_uri_and_bandwidth_its_flag():
     result = plan(novaops_release='2011.3', live_migration_bandwidth=100)
-    assert result['release'] == 'diablo'
+    assert release(novaops_release='2011.3') == 'diablo'
     assert result['flagfile'][1] == '--live_migration_uri=qemu+tls://%s/system'
     assert result['flagfile'][2] == '--live_migration_bandwidth=100'
     assert result['libvirtd']['transport'] == 'tls'
@@ -146,7 +161,7 @@ def test_diablo_guide_libvirtd_auth_none_needs_the_opt_in():
                   live_migration_allow_tcp_auth_none=True)
     assert result['libvirtd'] == {'transport': 'tcp', 'auth_tcp': 'none', 'listen_address': '192.168.2.11',
                                   'tcp_port': 16509, 'tls_port': 16514}
-    assert result['packages'] == [] and result['sasl_conf'] is None and result['sasl'] is None
+    assert result['packages'] == LIBVIRT['redhat'] and result['sasl_conf'] is None and result['sasl'] is None
     assert result['warnings'][0].startswith('live_migration_tcp_auth: none: any host that reaches the libvirt '
                                             'TCP port 16509 controls libvirtd')
 
@@ -155,7 +170,7 @@ def test_diablo_guide_libvirtd_auth_none_needs_the_opt_in():
 
 def test_zed_tls_uses_the_scheme_and_removes_the_uri():
     result = plan()
-    assert result['release'] == 'zed' and result['config_format'] == 'ini' and result['transport'] == 'tls'
+    assert release() == 'zed' and result['config_format'] == 'ini' and result['transport'] == 'tls'
     assert entries(result) == [
         ('libvirt', 'live_migration_scheme', 'tls'),
         ('libvirt', 'live_migration_inbound_addr', '192.168.2.11'),
@@ -168,7 +183,8 @@ def test_zed_tls_uses_the_scheme_and_removes_the_uri():
     assert result['libvirtd'] == {'transport': 'tls', 'auth_tcp': None, 'listen_address': '192.168.2.11',
                                   'tcp_port': 16509, 'tls_port': 16514}
     assert result['qemu_conf'] == {'migration_port_min': 49152, 'migration_port_max': 49215}
-    assert result['packages'] == [] and result['sasl_conf'] is None
+    assert result['packages'] == LIBVIRT['redhat'] and result['sasl_conf'] is None
+    assert result['services'] == []
     assert result['restart_on_change'] == ['openstack-nova-compute']
 
 
@@ -183,7 +199,7 @@ def test_stein_tcp_sasl_on_debian():
     ]
     assert result['libvirt_uri'] == 'qemu+tcp://%s/system'
     assert result['libvirtd']['auth_tcp'] == 'sasl'
-    assert result['packages'] == ['sasl2-bin', 'libsasl2-modules']
+    assert result['packages'] == LIBVIRT['debian'] + ['sasl2-bin', 'libsasl2-modules']
     assert result['sasl_conf'] == {'path': '/etc/sasl2/libvirt.conf',
                                    'values': {'mech_list': 'digest-md5', 'sasldb_path': '/etc/libvirt/passwd.db'}}
     assert result['sasl'] == {'username': 'novamig', 'sasldb_path': '/etc/libvirt/passwd.db',
@@ -195,7 +211,7 @@ def test_stein_tcp_sasl_on_debian():
 def test_redhat_sasl_packages():
     result = plan(live_migration_transport='TCP', live_migration_sasl_password=PASSWORD)
     assert result['transport'] == 'tcp'
-    assert result['packages'] == ['cyrus-sasl', 'cyrus-sasl-md5']
+    assert result['packages'] == LIBVIRT['redhat'] + ['cyrus-sasl', 'cyrus-sasl-md5']
 
 
 def test_mitaka_writes_the_uri_and_the_inbound_address():
@@ -276,12 +292,12 @@ def test_tls_firewall_rules_and_iptables_lines_with_peers():
     assert result['firewall'] == {'owner': 'live_migration', 'backend': 'auto', 'rules': [
         {'name': 'libvirt_tls', 'port': 16514, 'protocol': 'tcp', 'sources': peers},
         {'name': 'qemu_migration', 'port': '49152:49215', 'protocol': 'tcp', 'sources': peers}]}
-    assert result['iptables_lines'] == [
+    assert lines(result) == [
         '-A INPUT -s 192.168.2.12 -m state --state NEW -m tcp -p tcp --dport 16514 -j ACCEPT',
         '-A INPUT -s 192.168.2.13 -m state --state NEW -m tcp -p tcp --dport 16514 -j ACCEPT',
         '-A INPUT -s 192.168.2.12 -m state --state NEW -m tcp -p tcp --dport 49152:49215 -j ACCEPT',
         '-A INPUT -s 192.168.2.13 -m state --state NEW -m tcp -p tcp --dport 49152:49215 -j ACCEPT']
-    assert result['ip6tables_lines'] == []
+    assert lines(result, 6) == []
 
 
 def test_tcp_firewall_uses_the_tcp_port_and_custom_ranges():
@@ -293,7 +309,7 @@ def test_tcp_firewall_uses_the_tcp_port_and_custom_ranges():
         {'name': 'qemu_migration', 'port': '50000:50100', 'protocol': 'tcp', 'sources': ['192.168.2.12']}]
     assert result['qemu_conf'] == {'migration_port_min': 50000, 'migration_port_max': 50100}
     assert result['libvirtd']['tcp_port'] == 16600
-    assert result['iptables_lines'][0] == \
+    assert lines(result)[0] == \
         '-A INPUT -s 192.168.2.12 -m state --state NEW -m tcp -p tcp --dport 16600 -j ACCEPT'
 
 
@@ -305,10 +321,10 @@ def test_ssh_transport_opens_the_qemu_ports_and_leaves_ssh_alone():
     peers = ['192.168.2.12', '192.168.2.13']
     assert result['firewall']['rules'] == [
         {'name': 'qemu_migration', 'port': '49152:49215', 'protocol': 'tcp', 'sources': peers}]
-    assert result['iptables_lines'][0] == \
+    assert lines(result)[0] == \
         '-A INPUT -s 192.168.2.12 -m state --state NEW -m tcp -p tcp --dport 49152:49215 -j ACCEPT'
-    assert not any('--dport 22 ' in line for line in result['iptables_lines'])
-    assert len(result['iptables_lines']) == 2
+    assert not any('--dport 22 ' in line for line in lines(result))
+    assert len(lines(result)) == 2
     # The SSH trust is set up by the role now: no warning leaves it to the operator.
     assert not any(w.startswith('live_migration_transport: ssh') for w in result['warnings'])
     assert not any('live_migration_tls_files' in w for w in result['warnings'])
@@ -320,7 +336,9 @@ def test_ssh_transport_opens_the_qemu_ports_and_leaves_ssh_alone():
     ('redhat', ['openssh-server', 'openssh-clients']),
 ])
 def test_ssh_transport_installs_openssh(distro, packages):
-    assert plan(distro=distro, live_migration_transport='ssh')['packages'] == packages
+    result = plan(distro=distro, live_migration_transport='ssh')
+    assert result['packages'] == LIBVIRT[distro] + packages
+    assert result['services'] == ['sshd' if distro == 'redhat' else 'ssh']
 
 
 @pytest.mark.parametrize('transport', ['tls', 'tcp'])
@@ -328,7 +346,7 @@ def test_other_transports_neither_install_nor_open_ssh(transport):
     result = plan(live_migration_transport=transport, live_migration_sasl_password=PASSWORD)
     assert not any(name.startswith('openssh') for name in result['packages'])
     assert 'ssh' not in [rule['name'] for rule in result['firewall']['rules']]
-    assert not any('--dport 22 ' in line for line in result['iptables_lines'])
+    assert not any('--dport 22 ' in line for line in lines(result))
 
 
 def test_ssh_transport_with_firewall_none_names_the_qemu_ports_in_the_warning():
@@ -343,15 +361,15 @@ def test_ssh_transport_with_firewall_none_names_the_qemu_ports_in_the_warning():
 def test_ssh_transport_without_peers_opens_nothing():
     result = plan(live_migration_transport='ssh', live_migration_peers=[])
     assert result['firewall']['rules'] == []
-    assert result['packages'] == ['openssh-server', 'openssh-clients']
+    assert result['packages'] == LIBVIRT['redhat'] + ['openssh-server', 'openssh-clients']
 
 
 def test_ipv6_peers_with_firewalld():
     result = plan(live_migration_address='2001:db8::11', live_migration_peers=['2001:db8::12', '192.168.2.12'],
                   novaops_firewall_backend='firewalld')
-    assert result['ip6tables_lines'][0] == \
+    assert lines(result, 6)[0] == \
         '-A INPUT -s 2001:db8::12 -m state --state NEW -m tcp -p tcp --dport 16514 -j ACCEPT'
-    assert result['iptables_lines'][0] == \
+    assert lines(result)[0] == \
         '-A INPUT -s 192.168.2.12 -m state --state NEW -m tcp -p tcp --dport 16514 -j ACCEPT'
     assert entries(result)[1] == ('libvirt', 'live_migration_inbound_addr', '2001:db8::11')
 
@@ -364,7 +382,7 @@ def test_ipv6_peers_with_the_iptables_backend_are_refused():
 
 def test_no_peers_opens_nothing():
     result = plan(live_migration_peers=[])
-    assert result['firewall']['rules'] == [] and result['iptables_lines'] == []
+    assert result['firewall']['rules'] == [] and lines(result) == []
     assert ('live_migration_peers: empty, so no migration port is opened in the firewall (a single compute host)'
             in result['warnings'])
 
@@ -372,7 +390,7 @@ def test_no_peers_opens_nothing():
 def test_backend_none_lists_the_rules_to_open_by_hand():
     result = plan(novaops_firewall_backend='none', live_migration_peers=['192.168.2.12'])
     assert result['firewall'] == {'owner': 'live_migration', 'backend': 'none', 'rules': []}
-    assert result['iptables_lines'] == []
+    assert 'iptables_lines' not in result
     assert result['warnings'][-1] == (
         'novaops_firewall_backend: none, so no firewall rule is managed; open these yourself: '
         '-A INPUT -s 192.168.2.12 -m state --state NEW -m tcp -p tcp --dport 16514 -j ACCEPT; '
@@ -394,7 +412,10 @@ TLS = {'ca_cert': '/srv/pki/ca.pem', 'server_cert': '/srv/pki/c1.pem', 'server_k
 
 def test_tls_files_are_copied_to_libvirts_default_locations():
     result = plan(live_migration_tls_files=TLS)
-    assert result['tls_files'] == [
+    assert result['tls']['private_ca'] is False
+    assert result['tls']['dirs'] == [{'path': '/etc/pki/CA', 'mode': '0755'}, {'path': '/etc/pki/libvirt', 'mode': '0755'},
+                                     {'path': '/etc/pki/libvirt/private', 'mode': '0700'}]
+    assert result['tls']['files'] == [
         {'name': 'ca_cert', 'src': '/srv/pki/ca.pem', 'dest': '/etc/pki/CA/cacert.pem', 'mode': '0644'},
         {'name': 'server_cert', 'src': '/srv/pki/c1.pem', 'dest': '/etc/pki/libvirt/servercert.pem', 'mode': '0644'},
         {'name': 'server_key', 'src': '/srv/pki/c1.key', 'dest': '/etc/pki/libvirt/private/serverkey.pem',
@@ -408,22 +429,34 @@ def test_tls_files_are_copied_to_libvirts_default_locations():
 
 def test_tls_without_files_is_quiet_and_tcp_ignores_them():
     # No files: the role issues them from its private CA.
-    assert plan()['tls_files'] == []
+    issued = plan()['tls']
+    assert issued['private_ca'] is True
+    assert [(f['name'], f['src'], f['dest'], f['mode']) for f in issued['files']] == [
+        ('ca_cert', None, '/etc/pki/CA/cacert.pem', '0644'),
+        ('server_cert', None, '/etc/pki/libvirt/servercert.pem', '0644'),
+        ('server_key', None, '/etc/pki/libvirt/private/serverkey.pem', '0600'),
+        ('client_cert', None, '/etc/pki/libvirt/clientcert.pem', '0644'),
+        ('client_key', None, '/etc/pki/libvirt/private/clientkey.pem', '0600')]
     assert not any(w.startswith('live_migration_tls_files') for w in plan()['warnings'])
     result = plan(live_migration_transport='tcp', live_migration_sasl_password=PASSWORD,
                   live_migration_tls_files=TLS)
-    assert result['tls_files'] == []
+    assert result['tls'] is None
     assert 'live_migration_tls_files: ignored, live_migration_transport is tcp' in result['warnings']
 
 
 def test_ids_and_multipath():
     result = plan(live_migration_align_ids=True, live_migration_nova_uid=162, live_migration_nova_gid='162',
                   live_migration_qemu_uid=107, live_migration_qemu_gid=None, live_migration_multipath='yes')
-    assert result['ids'] == {'align': True, 'nova_uid': 162, 'nova_gid': 162, 'qemu_uid': 107, 'qemu_gid': None}
-    assert result['multipath'] == {'user_friendly_names': False}
+    assert result['ids'] == {'align': True, 'nova_uid': 162, 'nova_gid': 162, 'qemu_uid': 107, 'qemu_gid': None,
+                             'qemu_user': 'qemu', 'qemu_group': 'qemu'}
+    assert result['multipath'] == {'user_friendly_names': False, 'service': 'multipathd'}
+    assert result['packages'] == LIBVIRT['redhat'] + ['device-mapper-multipath']
+    debian = plan(distro='debian', live_migration_multipath=True)
+    assert debian['packages'] == LIBVIRT['debian'] + ['multipath-tools']
+    assert (debian['ids']['qemu_user'], debian['ids']['qemu_group']) == ('libvirt-qemu', 'kvm')
     default = plan()   # the role's default: align
     assert default['ids'] == {'align': True, 'nova_uid': None, 'nova_gid': None, 'qemu_uid': None,
-                              'qemu_gid': None}
+                              'qemu_gid': None, 'qemu_user': 'qemu', 'qemu_group': 'qemu'}
     assert default['multipath'] is None
     # Unset ids with align: the role chooses them across the play, no warning.
     aligned = plan(live_migration_align_ids='true')
@@ -538,7 +571,7 @@ def test_libvirt_port_inside_the_qemu_range():
 def test_bad_release_and_auto():
     assert problems(novaops_release='auto')[0].startswith('novaops_release: could not detect the release')
     assert problems(novaops_release='bogus')[0].startswith("novaops_release: unknown OpenStack release 'bogus'")
-    assert plan(novaops_release='26.2.2-1.el9')['release'] == 'zed'
+    assert release(novaops_release='26.2.2-1.el9') == 'zed'
 
 
 def test_tls_files_shape():
@@ -549,8 +582,8 @@ def test_tls_files_shape():
     relative = dict(TLS, client_key='pki/c1-client.key')
     assert problems(live_migration_tls_files=relative)[0].startswith(
         "live_migration_tls_files: client_key: 'pki/c1-client.key' is not an absolute path")
-    assert plan(live_migration_tls_files=None)['tls_files'] == []
-    assert plan(live_migration_tls_files=dict((k, '') for k in TLS))['tls_files'] == []
+    assert plan(live_migration_tls_files=None)['tls']['private_ca'] is True
+    assert plan(live_migration_tls_files=dict((k, '') for k in TLS))['tls']['private_ca'] is True
 
 
 def test_tcp_sasl_needs_a_password():
