@@ -46,6 +46,7 @@ import ipaddress
 import re
 from urllib.parse import urlsplit
 
+from ansible_collections.novaops.console_migration.plugins.module_utils import host_facts
 from ansible_collections.novaops.console_migration.plugins.module_utils import nova_releases as nr
 from ansible_collections.novaops.console_migration.plugins.module_utils import role_defaults as rd
 from ansible_collections.novaops.console_migration.plugins.module_utils.settings_checks import (
@@ -56,7 +57,6 @@ from ansible_collections.novaops.console_migration.plugins.module_utils.settings
     port_conflicts,
     port_entry,
 )
-
 
 class SettingsError(ValueError):
     """Invalid or contradictory settings; ``problems`` lists one line each."""
@@ -70,7 +70,7 @@ ROLES = ('console_proxy', 'compute_console')
 CONSOLE_TYPES = ('novnc', 'xvpvnc', 'spice', 'serial')
 GRAPHICAL_TYPES = ('novnc', 'xvpvnc', 'spice')
 VNC_TYPES = ('novnc', 'xvpvnc')
-FIREWALL_BACKENDS = ('auto', 'iptables', 'firewalld', 'none')
+FIREWALL_BACKENDS = host_facts.FIREWALL_BACKENDS
 ANY_SOURCES = ('0.0.0.0/0', '::/0')
 
 # The console roles' defaults ('' means "not set"), from role_defaults.

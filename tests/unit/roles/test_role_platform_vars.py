@@ -46,6 +46,6 @@ def test_libvirt_pki_paths_are_libvirts_defaults():
 
 def test_iptables_persistence_per_distribution():
     data = role_vars('common')
-    assert data['__common_iptables_packages']['redhat'] == ['iptables', 'iptables-services']
-    assert data['__common_iptables_packages']['debian'] == ['iptables', 'iptables-persistent']
-    assert data['__common_iptables_services']['redhat'] == ['iptables']
+    assert data['__common_firewall_packages']['iptables']['redhat'] == ['iptables', 'iptables-services']
+    assert data['__common_firewall_packages']['iptables']['debian'] == ['iptables', 'iptables-persistent']
+    assert data['__common_firewall_services']['iptables']['redhat'] == ['iptables']
