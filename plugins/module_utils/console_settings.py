@@ -48,6 +48,7 @@ from urllib.parse import urlsplit
 
 from ansible_collections.novaops.console_migration.plugins.module_utils import host_facts
 from ansible_collections.novaops.console_migration.plugins.module_utils import nova_releases as nr
+from ansible_collections.novaops.console_migration.plugins.module_utils import platforms
 from ansible_collections.novaops.console_migration.plugins.module_utils import role_defaults as rd
 from ansible_collections.novaops.console_migration.plugins.module_utils.settings_checks import (
     Checker,
@@ -115,21 +116,10 @@ _PROXIES = {
     'serial': ('nova-serialproxy', 'serial', 'serialproxy_host', 'serialproxy_port'),
 }
 
-# Diablo's nova-vncproxy (not in nova_releases.packages): Ubuntu package
-# nova-vncproxy ("apt-get install ... nova-vncproxy", diablo install guide);
-# RHEL/Fedora service openstack-nova-vncproxy ("for n in api compute network
-# objectstore scheduler vncproxy; do sudo service openstack-nova-$n start",
-# same guide); Debian by analogy (unverified).
-_DIABLO_VNCPROXY = {
-    'ubuntu': {'package': 'nova-vncproxy', 'service': 'nova-vncproxy'},
-    'redhat': {'package': 'openstack-nova-vncproxy', 'service': 'openstack-nova-vncproxy'},
-    'debian': {'package': 'nova-vncproxy', 'service': 'nova-vncproxy'},
-}
 # Last release that still had a removed service (for the upgrade clean-up).
 _LAST_RELEASE_OF = {'nova-consoleauth': nr.CONSOLEAUTH[1],
                     'nova-xvpvncproxy': nr.XVPVNCPROXY[1],
                     'nova-vncproxy': nr.VNCPROXY[1]}
-_COMPUTE_SERVICE = {'redhat': 'openstack-nova-compute', 'ubuntu': 'nova-compute', 'debian': 'nova-compute'}
 _DIABLO_WWWROOT = nr.DIABLO_FLAGS['vncproxy_wwwroot']
 
 # Console URL built from compute_console_proxy_public_host when unset:
@@ -351,7 +341,7 @@ def _names(release, distro, service):
     the icehouse names (and diablo's own for nova-vncproxy) are used then.
     """
     if service == 'nova-vncproxy':
-        return dict(_DIABLO_VNCPROXY[distro]), True
+        return platforms.console_names(distro, service), True
     ref = release
     if service in _LAST_RELEASE_OF and nr.release_index(release) > nr.release_index(_LAST_RELEASE_OF[service]):
         ref = _LAST_RELEASE_OF[service]
@@ -380,9 +370,9 @@ def _checker(settings):
 def check_platform(c):
     """``(distro, release, backend)`` of the :class:`Checker` ``c``, each None when wrong."""
     distro = c.values.get('distro')
-    if distro not in nr.DISTROS:
+    if distro not in platforms.families():
         c.fail('distro', '%r is not a supported distribution family' % (distro,),
-               'one of: %s' % ', '.join(nr.DISTROS))
+               'one of: %s' % platforms.supported())
         distro = None
     release = None
     try:
@@ -474,15 +464,24 @@ def _validate_types(c, release, distro):
         if release == 'diablo' and 'novnc' in types:
             c.warnings.append("novaops_console_types: on diablo 'novnc' means diablo's own nova-vncproxy "
                               "(flagfile flags --vncproxy_*)")
-    if distro == 'debian':
-        if 'novnc' in types and 'spice' in types:
-            c.fail(var, "'novnc' and 'spice' together on Debian: the single nova-consoleproxy package starts "
-                   "one graphical proxy, chosen by NOVA_CONSOLE_PROXY_TYPE in %s"
-                   % nr.DEBIAN_CONSOLEPROXY_DEFAULT_FILE, 'either novnc or spice, optionally with serial')
-            ok = False
-        if 'xvpvnc' in types:
-            c.fail(var, "'xvpvnc' on Debian: no Debian package of nova-xvpvncproxy is known",
-                   'novnc or spice, optionally with serial')
+    if distro is None:
+        return types if ok else None
+    plat = platforms.platform(distro)
+    exclusive = [t for t in plat['exclusive_console_types'] if t in types]
+    if len(exclusive) > 1:
+        default_file = plat['console_default_file']
+        c.fail(var, "%s together on %s: the single %s package starts one graphical proxy, chosen by %s in %s"
+               % (' and '.join(repr(t) for t in exclusive), distro.capitalize(),
+                  platforms.console_names(distro, _PROXIES[exclusive[0]][0])['package'],
+                  default_file['type_key'], default_file['path']),
+               'either %s, optionally with serial' % ' or '.join(exclusive))
+        ok = False
+    for name in plat['missing_console_types']:
+        if name in types:
+            c.fail(var, "%r on %s: no %s package of %s is known"
+                   % (name, distro.capitalize(), distro.capitalize(), _PROXIES[name][0]),
+                   '%s, optionally with serial' % ' or '.join(
+                       t for t in CONSOLE_TYPES if t not in plat['missing_console_types'] + ('serial',)))
             ok = False
     return types if ok else None
 
@@ -746,7 +745,7 @@ def console_plan(settings):
 
 def _release_types(feats, distro):
     out = ['novnc']
-    if feats['has_xvpvncproxy'] and distro != 'debian':
+    if feats['has_xvpvncproxy'] and 'xvpvnc' not in platforms.platform(distro)['missing_console_types']:
         out.append('xvpvnc')
     if feats['has_spice_html5proxy']:
         out.append('spice')
@@ -838,14 +837,15 @@ def _plan_proxy(ctx, feats, plan):
             conf.set('proxy_tls', 'ssl_only', True)
         plan['nova_conf'] = conf.entries()
 
-    if distro == 'debian' and release != 'diablo':
+    default_file = platforms.platform(distro)['console_default_file']
+    if default_file and release != 'diablo':
         values = {}
-        for name in ('novnc', 'spice'):
+        for name, value in default_file['types'].items():
             if name in types:
-                values['NOVA_CONSOLE_PROXY_TYPE'] = nr.DEBIAN_CONSOLE_PROXY_TYPES[_PROXIES[name][0]]
+                values[default_file['type_key']] = value
         if feats['has_serial_console']:
-            values['NOVA_SERIAL_PROXY_START'] = 'true' if 'serial' in types else 'false'
-        plan['debian_default'] = {'path': nr.DEBIAN_CONSOLEPROXY_DEFAULT_FILE, 'values': values}
+            values[default_file['serial_key']] = 'true' if 'serial' in types else 'false'
+        plan['debian_default'] = {'path': default_file['path'], 'values': values}
 
     sources = ctx['sources']
     if not sources:
@@ -857,7 +857,7 @@ def _plan_proxy(ctx, feats, plan):
 
 def _plan_compute(ctx, feats, plan):
     release, types = ctx['release'], ctx['types']
-    plan['restart_on_change'] = [_COMPUTE_SERVICE[ctx['distro']]]
+    plan['restart_on_change'] = [platforms.platform(ctx['distro'])['compute_service']]
     mgmt, listen, urls = ctx['mgmt'], ctx['listen'], ctx['urls']
     vnc_on = bool(set(types) & set(VNC_TYPES))
     if vnc_on and 'spice' in types:

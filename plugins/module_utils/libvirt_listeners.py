@@ -39,6 +39,7 @@ from ansible_collections.novaops.console_migration.plugins.module_utils.libvirt_
     strip_listen_flag,
     upstart_add_listen,
 )
+from ansible_collections.novaops.console_migration.plugins.module_utils import platforms
 from ansible_collections.novaops.console_migration.plugins.module_utils.systemd_units import (
     BUSY_STATES,
     DISABLE_NEEDED,
@@ -50,22 +51,16 @@ from ansible_collections.novaops.console_migration.plugins.module_utils.systemd_
 
 DAEMONS = ('libvirtd', 'virtproxyd')
 TRANSPORTS = ('tcp', 'tls')
-DEFAULT_CONFIG = {'libvirtd': '/etc/libvirt/libvirtd.conf', 'virtproxyd': '/etc/libvirt/virtproxyd.conf'}
+_LIBVIRT = platforms.SHARED['libvirt']
+DEFAULT_CONFIG = dict(_LIBVIRT['config'])
 DROPIN_NAME = 'novaops-listen.conf'
-TLS_DEFAULTS = (
-    ('key_file', '/etc/pki/libvirt/private/serverkey.pem'),
-    ('cert_file', '/etc/pki/libvirt/servercert.pem'),
-    ('ca_file', '/etc/pki/CA/cacert.pem'),
-)
+# The server's TLS files: libvirtd.conf key per platform table key.
+TLS_DEFAULTS = tuple((conf_key, dict((k, p) for k, p, dummy in platforms.SHARED['tls']['files'])[key])
+                     for conf_key, key in (('key_file', 'server_key'), ('cert_file', 'server_cert'),
+                                           ('ca_file', 'ca_cert')))
 # Variables that could pass --listen to a socket-activated daemon.
-ARGS_FILES = {
-    'libvirtd': (('/etc/sysconfig/libvirtd', ('LIBVIRTD_ARGS',)),
-                 ('/etc/default/libvirtd', ('LIBVIRTD_ARGS', 'libvirtd_opts'))),
-    'virtproxyd': (('/etc/sysconfig/virtproxyd', ('VIRTPROXYD_ARGS',)),
-                   ('/etc/default/virtproxyd', ('VIRTPROXYD_ARGS',))),
-}
-LEGACY_CANDIDATES = ('/etc/sysconfig/libvirtd', '/etc/default/libvirtd', '/etc/default/libvirt-bin',
-                     '/etc/init/libvirt-bin.conf')
+ARGS_FILES = _LIBVIRT['args_files']
+LEGACY_CANDIDATES = _LIBVIRT['legacy_init_files']
 
 
 def socket_unit(daemon, transport):

@@ -61,6 +61,7 @@ import re
 
 from ansible_collections.novaops.console_migration.plugins.module_utils import libvirt_layout
 from ansible_collections.novaops.console_migration.plugins.module_utils import nova_releases as nr
+from ansible_collections.novaops.console_migration.plugins.module_utils import platforms
 from ansible_collections.novaops.console_migration.plugins.module_utils import role_defaults as rd
 from ansible_collections.novaops.console_migration.plugins.module_utils.console_settings import (
     FIREWALL_BACKENDS,
@@ -97,47 +98,16 @@ ID_VARS = ('live_migration_nova_uid', 'live_migration_nova_gid',
 DEFAULTS = rd.defaults(dict((k, rd.SHARED[k]) for k in ('novaops_release', 'novaops_firewall_backend')),
                        rd.LIVE_MIGRATION, {'live_migration_peers': []})
 
-# libvirt's default locations of the TLS files, per live_migration_tls_files key.
-TLS_FILES = (
-    ('ca_cert', '/etc/pki/CA/cacert.pem', '0644'),
-    ('server_cert', '/etc/pki/libvirt/servercert.pem', '0644'),
-    ('server_key', '/etc/pki/libvirt/private/serverkey.pem', '0600'),
-    ('client_cert', '/etc/pki/libvirt/clientcert.pem', '0644'),
-    ('client_key', '/etc/pki/libvirt/private/clientkey.pem', '0600'),
-)
+# libvirt's default TLS locations and the SASL files, from the platform table.
+TLS_FILES = platforms.SHARED['tls']['files']
 TLS_KEYS = tuple(item[0] for item in TLS_FILES)
-TLS_DIRS = (('/etc/pki/CA', '0755'), ('/etc/pki/libvirt', '0755'), ('/etc/pki/libvirt/private', '0700'))
-
-SASL_CONF_PATH = '/etc/sasl2/libvirt.conf'
-SASLDB_PATH = '/etc/libvirt/passwd.db'
-CLIENT_AUTH_PATH = '/etc/libvirt/auth.conf'
 SASL_MECH = 'digest-md5'
-_SASL_PACKAGES = {
-    'debian': ['sasl2-bin', 'libsasl2-modules'],
-    'ubuntu': ['sasl2-bin', 'libsasl2-modules'],
-    'redhat': ['cyrus-sasl', 'cyrus-sasl-md5'],
-}
-_SSH_PACKAGES = {
-    'debian': ['openssh-server', 'openssh-client'],
-    'ubuntu': ['openssh-server', 'openssh-client'],
-    'redhat': ['openssh-server', 'openssh-clients'],
-}
-_SSH_SERVICE = {'debian': 'ssh', 'ubuntu': 'ssh', 'redhat': 'sshd'}
-_LIBVIRT_PACKAGES = {
-    'debian': ['libvirt-daemon-system', 'libvirt-clients'],
-    'ubuntu': ['libvirt-daemon-system', 'libvirt-clients'],
-    'redhat': ['libvirt-daemon-kvm', 'libvirt-client'],
-}
-_MULTIPATH_PACKAGES = {'debian': ['multipath-tools'], 'ubuntu': ['multipath-tools'],
-                       'redhat': ['device-mapper-multipath']}
-_QEMU_ACCOUNT = {'debian': ('libvirt-qemu', 'kvm'), 'ubuntu': ('libvirt-qemu', 'kvm'), 'redhat': ('qemu', 'qemu')}
-_COMPUTE_SERVICE = {'redhat': 'openstack-nova-compute', 'ubuntu': 'nova-compute', 'debian': 'nova-compute'}
 
 _USERNAME_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._-]*(@[A-Za-z0-9][A-Za-z0-9.-]*)?$')
 
 # What a wrong value should have looked like, per variable.
 EXPECTED = {
-    'distro': 'one of: %s' % ', '.join(nr.DISTROS),
+    'distro': 'one of: %s' % platforms.supported(),
     'novaops_firewall_backend': 'one of: %s' % ', '.join(FIREWALL_BACKENDS),
     'live_migration_transport': 'one of: %s' % ', '.join(TRANSPORTS),
     'live_migration_tcp_auth': 'one of: %s' % ', '.join(TCP_AUTHS),
@@ -446,7 +416,8 @@ def migration_plan(settings):
     migration = feats['migration']
     uri = migration_uri(transport)
     warnings = list(ctx['warnings'])
-    qemu_user, qemu_group = _QEMU_ACCOUNT[distro]
+    plat = platforms.platform(distro, release, nr.release_index)
+    qemu_user, qemu_group = plat['qemu_account']['user'], plat['qemu_account']['group']
     plan = {
         'config_format': feats['config_format'],
         'transport': transport,
@@ -462,6 +433,7 @@ def migration_plan(settings):
         },
         'libvirt_restart': libvirt_layout.restart_table(),
         'qemu_conf': {'migration_port_min': ctx['port_min'], 'migration_port_max': ctx['port_max']},
+        'qemu_conf_path': plat['libvirt']['qemu_conf'],
         'sasl_conf': None,
         'sasl': None,
         'tls': None,
@@ -475,10 +447,10 @@ def migration_plan(settings):
             'qemu_user': qemu_user,
             'qemu_group': qemu_group,
         },
-        'multipath': {'user_friendly_names': False, 'service': 'multipathd'} if ctx['multipath'] else None,
+        'multipath': {'user_friendly_names': False, 'service': plat['multipath_service']} if ctx['multipath'] else None,
         'packages': [],
         'services': [],
-        'restart_on_change': [_COMPUTE_SERVICE[distro]],
+        'restart_on_change': [plat['compute_service']],
         'ports': list(ctx['listen_ports']),
         'warnings': warnings,
     }
@@ -516,25 +488,26 @@ def migration_plan(settings):
 
     extra = []
     if ctx['sasl']:
-        extra = list(_SASL_PACKAGES[distro])
-        plan['sasl_conf'] = {'path': SASL_CONF_PATH,
-                             'values': {'mech_list': SASL_MECH, 'sasldb_path': SASLDB_PATH}}
-        plan['sasl'] = {'username': ctx['username'], 'sasldb_path': SASLDB_PATH,
-                        'client_auth_path': CLIENT_AUTH_PATH}
+        sasl = plat['sasl']
+        extra = list(plat['packages']['sasl'])
+        plan['sasl_conf'] = {'path': sasl['conf'],
+                             'values': {'mech_list': SASL_MECH, 'sasldb_path': sasl['db']}}
+        plan['sasl'] = {'username': ctx['username'], 'sasldb_path': sasl['db'],
+                        'client_auth_path': sasl['client_auth']}
     if transport == 'tls':
         # No files given: the collection's private CA issues them (src null).
         given = ctx['tls_files'] or {}
         plan['tls'] = {
             'private_ca': not given,
-            'dirs': [{'path': path, 'mode': mode} for path, mode in TLS_DIRS],
+            'dirs': [{'path': path, 'mode': mode} for path, mode in plat['tls']['dirs']],
             'files': [{'name': name, 'src': given.get(name), 'dest': dest, 'mode': mode}
-                      for name, dest, mode in TLS_FILES],
+                      for name, dest, mode in plat['tls']['files']],
         }
     if transport == 'ssh':
-        extra = list(_SSH_PACKAGES[distro])
-        plan['services'] = [_SSH_SERVICE[distro]]
-    plan['packages'] = (list(_LIBVIRT_PACKAGES[distro]) + extra
-                        + (list(_MULTIPATH_PACKAGES[distro]) if ctx['multipath'] else []))
+        extra = list(plat['packages']['ssh'])
+        plan['services'] = [plat['services']['ssh']]
+    plan['packages'] = (list(plat['packages']['libvirt']) + extra
+                        + (list(plat['packages']['multipath']) if ctx['multipath'] else []))
 
     peers = ctx['peers']
     rules = []

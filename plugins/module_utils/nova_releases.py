@@ -29,6 +29,8 @@ import collections
 import copy
 import re
 
+from ansible_collections.novaops.console_migration.plugins.module_utils import platforms
+
 try:
     _STRING_TYPES = (str, unicode)  # noqa: F821 pylint: disable=undefined-variable
 except NameError:  # Python 3
@@ -94,7 +96,7 @@ _NUMBERED = dict((int(r.nova_version), i) for i, r in enumerate(RELEASES)
                  if '.' not in r.nova_version)
 del _i, _r
 
-DISTROS = ('debian', 'ubuntu', 'redhat')
+DISTROS = platforms.families()
 
 # Facts the module relies on that were not confirmed from a primary source.
 UNVERIFIED = (
@@ -506,49 +508,9 @@ def features(release):
     }
 
 
-# Package and service names of the console services, recorded from icehouse
-# on.  Sources: puppet-nova manifests/params.pp (Debian: nova-consoleproxy
-# package, services nova-novncproxy / nova-spicehtml5proxy / nova-serialproxy,
-# /etc/default/nova-consoleproxy NOVA_CONSOLE_PROXY_TYPE; Ubuntu:
-# nova-novncproxy, nova-spiceproxy, nova-serialproxy; RedHat:
-# openstack-nova-*); Ubuntu manpages (nova-consoleauth and nova-xvpvncproxy
-# 2014.1.5 .. 17.0.13, nova-xvpvncproxy 21.0.0~b1, nova-spiceproxy,
-# nova-serialproxy 31.0.0); RDO openstack-nova.spec (%files console:
-# nova-console*, nova-xvpvncproxy, openstack-nova-console*.service,
-# openstack-nova-xvpvncproxy.service; %files novncproxy / spicehtml5proxy /
-# serialproxy with openstack-nova-<name>.service).
-_PACKAGES = {
-    'ubuntu': {
-        'nova-novncproxy': ('nova-novncproxy', 'nova-novncproxy'),
-        'nova-spicehtml5proxy': ('nova-spiceproxy', 'nova-spiceproxy'),
-        'nova-serialproxy': ('nova-serialproxy', 'nova-serialproxy'),
-        'nova-consoleauth': ('nova-consoleauth', 'nova-consoleauth'),
-        'nova-xvpvncproxy': ('nova-xvpvncproxy', 'nova-xvpvncproxy'),
-        'nova-console': ('nova-console', 'nova-console'),
-    },
-    'debian': {
-        'nova-novncproxy': ('nova-consoleproxy', 'nova-novncproxy'),
-        'nova-spicehtml5proxy': ('nova-consoleproxy', 'nova-spicehtml5proxy'),
-        'nova-serialproxy': ('nova-consoleproxy', 'nova-serialproxy'),
-        'nova-consoleauth': ('nova-consoleauth', 'nova-consoleauth'),
-        'nova-xvpvncproxy': (None, None),  # see UNVERIFIED
-        'nova-console': (None, None),  # see UNVERIFIED
-    },
-    'redhat': {
-        'nova-novncproxy': ('openstack-nova-novncproxy', 'openstack-nova-novncproxy'),
-        'nova-spicehtml5proxy': ('openstack-nova-spicehtml5proxy',
-                                 'openstack-nova-spicehtml5proxy'),
-        'nova-serialproxy': ('openstack-nova-serialproxy', 'openstack-nova-serialproxy'),
-        'nova-consoleauth': ('openstack-nova-console', 'openstack-nova-consoleauth'),
-        'nova-xvpvncproxy': ('openstack-nova-console', 'openstack-nova-xvpvncproxy'),
-        'nova-console': ('openstack-nova-console', 'openstack-nova-console'),
-    },
-}
+# Console package and unit names are in platforms.PLATFORMS; they are
+# recorded from this release on.
 PACKAGES_FROM = 'icehouse'
-# Debian selects the proxy started from the nova-consoleproxy package here.
-DEBIAN_CONSOLEPROXY_DEFAULT_FILE = '/etc/default/nova-consoleproxy'
-DEBIAN_CONSOLE_PROXY_TYPES = {'nova-novncproxy': 'novnc',
-                              'nova-spicehtml5proxy': 'spicehtml5'}
 
 
 def packages(release, distro):
@@ -558,16 +520,13 @@ def packages(release, distro):
     :data:`PACKAGES_FROM` and wherever no source was found.  Systemd units
     are ``<service>.service``.
     """
-    if distro not in _PACKAGES:
-        raise ValueError('unknown distro %r; expected one of: %s' % (distro, ', '.join(DISTROS)))
+    if distro not in platforms.families():
+        raise ValueError('unknown distro %r; expected one of: %s' % (distro, platforms.supported()))
     idx = release_index(release)
     known = idx >= _INDEX[PACKAGES_FROM]
     out = {}
     for service in _services(idx):
-        package, unit = _PACKAGES[distro].get(service, (None, None))
-        if (distro == 'redhat' and service == 'nova-spicehtml5proxy'
-                and not _in(idx, ('juno', None))):
-            package = 'openstack-nova-console'  # puppet-nova's older params.pp
-        out[service] = {'package': package if known else None,
-                        'service': unit if known else None}
+        names = platforms.console_names(distro, service, release, release_index)
+        out[service] = {'package': names['package'] if known else None,
+                        'service': names['service'] if known else None}
     return out

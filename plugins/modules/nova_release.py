@@ -118,8 +118,9 @@ from ansible.module_utils.common.text.converters import to_native
 
 from ansible_collections.novaops.console_migration.plugins.module_utils.common import run_c
 from ansible_collections.novaops.console_migration.plugins.module_utils.nova_releases import release_from_version
+from ansible_collections.novaops.console_migration.plugins.module_utils.platforms import nova_packages
 
-DEFAULT_PACKAGES = ['nova-common', 'openstack-nova-common', 'python3-nova', 'nova-compute', 'openstack-nova-compute']
+DEFAULT_PACKAGES = nova_packages()
 # Debian policy and rpm both allow these characters; a leading '-' would be
 # an option, glob characters a pattern.
 PACKAGE_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9+._~-]*$')

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, novaops maintainers
 # SPDX-License-Identifier: Apache-2.0
-"""Per-distribution names the roles use, compared with the guides and distro packaging."""
+"""Per-distribution names of the platform table, compared with the guides and distro packaging."""
 
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
@@ -11,6 +11,7 @@ import os
 import yaml
 
 from ansible_collections.novaops.console_migration.plugins.module_utils import migration_settings as ms
+from ansible_collections.novaops.console_migration.plugins.module_utils import platforms
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
@@ -32,9 +33,10 @@ def test_qemu_account_per_distribution():
 
 
 def test_rhel_multipath_and_libvirt_packages():
-    assert ms._MULTIPATH_PACKAGES['redhat'] == ['device-mapper-multipath']
-    assert ms._MULTIPATH_PACKAGES['debian'] == ['multipath-tools']
-    assert ms._COMPUTE_SERVICE == {'debian': 'nova-compute', 'ubuntu': 'nova-compute', 'redhat': 'openstack-nova-compute'}
+    assert platforms.platform('redhat')['packages']['multipath'] == ('device-mapper-multipath',)
+    assert platforms.platform('debian')['packages']['multipath'] == ('multipath-tools',)
+    assert dict((f, platforms.platform(f)['compute_service']) for f in platforms.families()) == {
+        'debian': 'nova-compute', 'ubuntu': 'nova-compute', 'redhat': 'openstack-nova-compute'}
 
 
 def test_libvirt_pki_paths_are_libvirts_defaults():
@@ -45,7 +47,17 @@ def test_libvirt_pki_paths_are_libvirts_defaults():
 
 
 def test_iptables_persistence_per_distribution():
-    data = role_vars('common')
-    assert data['__common_firewall_packages']['iptables']['redhat'] == ['iptables', 'iptables-services']
-    assert data['__common_firewall_packages']['iptables']['debian'] == ['iptables', 'iptables-persistent']
-    assert data['__common_firewall_services']['iptables']['redhat'] == ['iptables']
+    redhat = platforms.host_record({'os_family': 'RedHat'}, 'iptables')
+    debian = platforms.host_record({'os_family': 'Debian', 'distribution': 'Debian'}, 'iptables')
+    assert redhat['firewall_packages'] == ['iptables', 'iptables-services']
+    assert debian['firewall_packages'] == ['iptables', 'iptables-persistent']
+    assert redhat['firewall_services'] == ['iptables']
+    assert debian['firewall_services'] == ['netfilter-persistent']
+    assert platforms.host_record({'os_family': 'Debian'}, 'firewalld')['firewall_packages'] == []
+    assert platforms.host_record({'os_family': 'Debian'}, 'none')['firewall_services'] == []
+
+
+def test_nftables_per_distribution():
+    for facts in ({'os_family': 'RedHat'}, {'os_family': 'Debian'}, {'os_family': 'Debian', 'distribution': 'Ubuntu'}):
+        record = platforms.host_record(facts, 'nftables')
+        assert (record['firewall_packages'], record['firewall_services']) == (['nftables'], ['nftables'])
