@@ -224,11 +224,11 @@ msg:
 
 import os
 import shlex
-import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_native
 
+from ansible_collections.novaops.console_migration.plugins.module_utils.common import run_c
 from ansible_collections.novaops.console_migration.plugins.module_utils.files import (
     FileError,
     atomic_write,
@@ -250,6 +250,7 @@ from ansible_collections.novaops.console_migration.plugins.module_utils.iptables
     parse_listing,
     plan_live,
 )
+from ansible_collections.novaops.console_migration.plugins.module_utils.systemd_units import Systemctl
 
 SYSCONFIG_PATH = '/etc/sysconfig/iptables'
 REDHAT_RELEASE = '/etc/redhat-release'
@@ -267,9 +268,9 @@ def family():
     return 'redhat' if os.path.exists(SYSCONFIG_PATH) or os.path.exists(REDHAT_RELEASE) else 'debian'
 
 
-def run(module, argv, result, data=None):
-    """Run ``argv``; fail with its stderr unless it succeeds. Returns stdout."""
-    rc, out, err = module.run_command(argv, data=data) if data is not None else module.run_command(argv)
+def run(module, argv, result):
+    """Run ``argv`` in the C locale; fail with its stderr unless it succeeds. Returns stdout."""
+    rc, out, err = run_c(module, argv)
     if rc != 0:
         module.fail_json(msg='%s failed (rc %d): %s' % (' '.join(argv), rc, (err or out).strip()), **result)
     return out
@@ -283,10 +284,10 @@ def need(module, name, backend, result):
 
 
 def detect(module):
-    systemctl = module.get_bin_path('systemctl')
-    if not systemctl:
+    systemctl = Systemctl(module)
+    if not systemctl.bin:
         return firewall_backend('auto', {})
-    dummy, out, dummy2 = module.run_command([systemctl, 'is-active', 'firewalld', 'nftables'])
+    dummy, out, dummy2 = systemctl.run(['is-active', 'firewalld', 'nftables'])
     return firewall_backend('auto', parse_is_active(out))
 
 
@@ -305,8 +306,9 @@ def unique(items):
     return seen
 
 
-def write(module, dest, text, result, mode=0o600):
-    if module.check_mode:
+def write(module, dest, text, result, mode=0o600, scratch=False):
+    """Write ``dest`` through files.py; not in check mode unless it is a scratch file of the module."""
+    if module.check_mode and not scratch:
         return
     try:
         atomic_write(module, dest, text, new_mode=mode, makedirs=True, label=dest)
@@ -402,7 +404,7 @@ def do_nftables(module, params, wanted, result):
     result['persist_path'] = path
     nft = need(module, 'nft', 'nftables', result)
 
-    rc, out, err = module.run_command([nft, 'list', 'chain', nft_rules.FAMILY, nft_rules.TABLE, owner])
+    rc, out, err = run_c(module, [nft, 'list', 'chain', nft_rules.FAMILY, nft_rules.TABLE, owner])
     if rc == 0:
         current = nft_rules.parse_chain(out)
     elif 'No such file or directory' in (err or '') or 'does not exist' in (err or ''):
@@ -422,14 +424,14 @@ def do_nftables(module, params, wanted, result):
     where = []
     if lines != (current or []) or (not lines and current is not None):
         script = text or nft_rules.delete_script(owner)
-        handle, tmp = tempfile.mkstemp(prefix='.novaops-nft-', suffix='.nft')
+        tmp = os.path.join(module.tmpdir, nft_rules.FILE_PREFIX + owner + '.nft')
         try:
-            with os.fdopen(handle, 'w') as stream:
-                stream.write(script)
+            write(module, tmp, script, result, scratch=True)
             argv = [nft, '-c', '-f', tmp] if module.check_mode else [nft, '-f', tmp]
             run(module, argv, result)
         finally:
-            os.unlink(tmp)
+            if os.path.exists(tmp):
+                os.unlink(tmp)
         result['commands'].append('%s -f %s' % (nft, path) if text else '%s %s' % (nft, script.strip()))
         result['rules_added'] = [line for line in lines if line not in (current or [])]
         result['rules_removed'] = [line for line in current or [] if line not in lines]
@@ -476,7 +478,7 @@ def do_firewalld(module, params, wanted, result):
     if exists:
         permanent = firewalld_rules.parse_rich_rules(
             run(module, [cmd, '--permanent', '--policy=%s' % policy, '--list-rich-rules'], result))
-        rc, out, dummy = module.run_command([cmd, '--policy=%s' % policy, '--list-rich-rules'])
+        rc, out, dummy = run_c(module, [cmd, '--policy=%s' % policy, '--list-rich-rules'])
         runtime = firewalld_rules.parse_rich_rules(out) if rc == 0 else None
     if not params['purge']:
         wanted_rules = unique(permanent + wanted_rules)

@@ -53,11 +53,6 @@ ALLOWED = {
     ('plugins/module_utils/nova_releases.py', 'openstack-nova-console'): 'UNVERIFIED note',
     ('plugins/module_utils/console_settings.py', 'openstack-nova-vncproxy'): "diablo guide quoted in a warning",
     ('plugins/module_utils/libvirt_listeners.py', '/etc/default/libvirt-bin'): 'error message',
-    # The other engineer's firewall files read the host record only.
-    ('plugins/module_utils/iptables_rules.py', 'netfilter-persistent'): 'iptables backend (firewall work)',
-    ('plugins/module_utils/iptables_rules.py', 'iptables-persistent'): 'iptables backend (firewall work)',
-    ('plugins/modules/firewall_ports.py', 'netfilter-persistent'): 'iptables backend (firewall work)',
-    ('plugins/modules/firewall_ports.py', 'iptables-persistent'): 'iptables backend (firewall work)',
 }
 # Documentation, not read by any task.
 SKIP_FILES = ('README.md', 'argument_specs.yml')

@@ -13,6 +13,7 @@ import pytest
 
 from ansible.module_utils import basic
 
+from ansible_collections.novaops.console_migration.plugins.module_utils.common import C_LOCALE
 from ansible_collections.novaops.console_migration.plugins.modules import firewall_ports
 from ansible_collections.novaops.console_migration.tests.unit.plugins.modules.module_harness import (
     module_args,
@@ -40,11 +41,13 @@ class Fake:
         self.permanent = {}       # firewalld: policy -> rich rules
         self.runtime = {}
         self.calls = []
+        self.environs = []
         self.scripts = []
 
     def run_command(self, args, **kwargs):
         args = list(args)
         self.calls.append(args)
+        self.environs.append(kwargs.get('environ_update'))
         name, rest = os.path.basename(args[0]), args[1:]
         if name == 'nft':
             if rest[:2] == ['list', 'chain']:
@@ -212,3 +215,17 @@ def test_firewalld_turned_off_port_closes_permanently_and_at_runtime(fake):
 def test_firewalld_check_mode_changes_nothing(fake):
     result = run(RULES, 'firewalld', check=True)
     assert result['changed'] is True and fake.permanent == {} and fake.runtime == {}
+
+
+@pytest.mark.parametrize('backend', ['nftables', 'firewalld'])
+def test_backend_commands_run_in_the_c_locale(fake, backend):
+    assert run(RULES, backend)['changed'] is True
+    assert fake.environs == [C_LOCALE] * len(fake.calls)
+
+
+def test_nft_script_goes_through_a_scratch_file(fake):
+    run(RULES, 'nftables', check=True)
+    script = [call[-1] for call in fake.calls if call[-2] == '-f'][0]
+    assert os.path.basename(script) == 'novaops_console_migration-compute_console.nft'
+    assert not os.path.exists(script)
+    assert fake.scripts and fake.chains == {}

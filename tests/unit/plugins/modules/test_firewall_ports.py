@@ -13,6 +13,7 @@ import pytest
 
 from ansible.module_utils import basic
 
+from ansible_collections.novaops.console_migration.plugins.module_utils.common import C_LOCALE
 from ansible_collections.novaops.console_migration.plugins.modules import firewall_ports
 from ansible_collections.novaops.console_migration.tests.unit.plugins.modules.module_harness import (
     FailJson,
@@ -98,6 +99,7 @@ class FakeHost:
         self.systemctl_nftables = systemctl_nftables
         self.save_output = save_output
         self.calls = []
+        self.environs = []  # environ_update of each call
         self.failing = None  # (argv prefix, rc, stderr)
 
     def bin_path(self, name):
@@ -127,6 +129,7 @@ class FakeHost:
         args = list(args)
         assert all(isinstance(arg, str) for arg in args), args
         self.calls.append(args)
+        self.environs.append(kwargs.get('environ_update'))
         if self.failing and args[1:len(self.failing[0]) + 1] == self.failing[0]:
             return self.failing[1], '', self.failing[2]
         name, rest = os.path.basename(args[0]), args[1:]
@@ -364,6 +367,13 @@ def test_auto_backend(host, rhel, firewalld, nftables, backend):
     result = run_fail({'owner': 'console_proxy', 'rules': PROXY_RULES})
     assert result['backend'] == backend
     assert host.calls[0] == ['/usr/sbin/systemctl', 'is-active', 'firewalld', 'nftables']
+
+
+def test_commands_run_in_the_c_locale(host, rhel):
+    result = run(args(rhel, backend='auto'))
+    assert result['changed'] is True
+    assert host.calls[0][1:] == ['is-active', 'firewalld', 'nftables'] and len(host.calls) > 2
+    assert host.environs == [C_LOCALE] * len(host.calls)
 
 
 def test_backend_none_does_nothing(host, rhel):
