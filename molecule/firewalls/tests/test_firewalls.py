@@ -2,7 +2,7 @@
 
 import pytest
 
-from helpers import tcp_probe
+from helpers import find_rules, tcp_probe
 
 PROBE = 5901  # inside the VNC range the computes open to the proxy
 
@@ -24,10 +24,10 @@ def listeners(lab):
 def test_proxy_iptables_closed_serial_after_the_resave(lab):
     proxy = lab["proxy1"]
     for text in (proxy.check_output("iptables -S INPUT"), proxy.file("/etc/iptables/rules.v4").content_string):
-        assert '--dport 6080 -m comment --comment "novaops.console_migration: console_proxy/novnc"' in text
-        assert "--dport 6083" not in text
+        assert find_rules(text, owner="console_proxy", name="novnc", dport="6080"), text
+        assert not find_rules(text, dport="6083"), text
         assert "# novaops.console_migration" not in text
-        assert "--dport 8123 -j ACCEPT" in text  # the operator's rule
+        assert find_rules(text, comment=None, protocol="tcp", dport="8123", target="ACCEPT"), text  # the operator's rule
 
 
 def test_compute1_nftables_table(lab):
