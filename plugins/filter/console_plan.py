@@ -55,7 +55,7 @@ options:
         libvirt display ports), C(compute_console_reserved_ports) (V([16509, 16514])) and
         C(compute_console_proxy_addresses) (the proxies' addresses or CIDRs, required unless the firewall backend
         is V(none)).
-      - C(host_ports) is the list of RV(_value.ports) of the host's other plans (console_plan or migration_plan);
+      - C(host_ports) is the list of the V(ports) of the host's other plans (console_plan or migration_plan);
         a port or range shared with one of them, or between the display and serial ranges, is refused naming both
         variables. A single port listed in C(compute_console_reserved_ports) may lie inside a console range.
       - Unknown keys with a role prefix give a warning; other keys are ignored.

@@ -206,7 +206,7 @@ def candidate_apt(module, packages):
 
 def candidate_dnf(module, dnf, packages):
     rc, out, err = run_c(module, [dnf, '-q', '--cacheonly', 'repoquery', '--latest-limit', '1',
-                                '--queryformat', DNF_FORMAT] + packages)
+                                  '--queryformat', DNF_FORMAT] + packages)
     if rc != 0:
         module.warn('dnf repoquery failed (rc=%d), no candidate version: %s' % (rc, (err or out).strip()))
         return {}
