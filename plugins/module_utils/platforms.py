@@ -73,66 +73,61 @@ SHARED = {
 # Sources of the console names: puppet-nova manifests/params.pp, Ubuntu
 # manpages, RDO openstack-nova.spec (%files sections); diablo's nova-vncproxy
 # from the diablo install guide (Debian by analogy).
+_DEBIAN = {
+    'match': {'os_family': 'Debian'},
+    'package_manager': 'apt',
+    'nova_packages': ('nova-common', 'python3-nova', 'nova-compute'),
+    'compute_service': 'nova-compute',
+    'qemu_account': {'user': 'libvirt-qemu', 'group': 'kvm'},
+    'packages': {
+        'libvirt': ('libvirt-daemon-system', 'libvirt-clients'),
+        'multipath': ('multipath-tools',),
+        'sasl': ('sasl2-bin', 'libsasl2-modules'),
+        'ssh': ('openssh-server', 'openssh-client'),
+        'iptables': ('iptables', 'iptables-persistent'),
+        'nftables': ('nftables',),
+    },
+    'services': {'ssh': 'ssh', 'iptables': ('netfilter-persistent',), 'nftables': ('nftables',)},
+    # service: (package, unit)
+    'console': {
+        'nova-novncproxy': ('nova-consoleproxy', 'nova-novncproxy'),
+        'nova-spicehtml5proxy': ('nova-consoleproxy', 'nova-spicehtml5proxy'),
+        'nova-serialproxy': ('nova-consoleproxy', 'nova-serialproxy'),
+        'nova-consoleauth': ('nova-consoleauth', 'nova-consoleauth'),
+        'nova-xvpvncproxy': (None, None),
+        'nova-console': (None, None),
+        'nova-vncproxy': ('nova-vncproxy', 'nova-vncproxy'),
+    },
+    'console_default_file': {
+        'path': '/etc/default/nova-consoleproxy',
+        'type_key': 'NOVA_CONSOLE_PROXY_TYPE',
+        'types': {'novnc': 'novnc', 'spice': 'spicehtml5'},
+        'serial_key': 'NOVA_SERIAL_PROXY_START',
+    },
+    'missing_console_types': ('xvpvnc',),
+    'exclusive_console_types': ('novnc', 'spice'),
+}
+
+# Ubuntu: Debian's packages, but one package per console proxy and no
+# shared /etc/default file.
+_UBUNTU = dict(
+    {key: value for key, value in _DEBIAN.items()
+     if key not in ('console_default_file', 'missing_console_types', 'exclusive_console_types')},
+    match={'os_family': 'Debian', 'distribution': 'Ubuntu'},
+    console={
+        'nova-novncproxy': ('nova-novncproxy', 'nova-novncproxy'),
+        'nova-spicehtml5proxy': ('nova-spiceproxy', 'nova-spiceproxy'),
+        'nova-serialproxy': ('nova-serialproxy', 'nova-serialproxy'),
+        'nova-consoleauth': ('nova-consoleauth', 'nova-consoleauth'),
+        'nova-xvpvncproxy': ('nova-xvpvncproxy', 'nova-xvpvncproxy'),
+        'nova-console': ('nova-console', 'nova-console'),
+        'nova-vncproxy': ('nova-vncproxy', 'nova-vncproxy'),
+    },
+)
+
 PLATFORMS = {
-    'debian': {
-        'match': {'os_family': 'Debian'},
-        'package_manager': 'apt',
-        'nova_packages': ('nova-common', 'python3-nova', 'nova-compute'),
-        'compute_service': 'nova-compute',
-        'qemu_account': {'user': 'libvirt-qemu', 'group': 'kvm'},
-        'packages': {
-            'libvirt': ('libvirt-daemon-system', 'libvirt-clients'),
-            'multipath': ('multipath-tools',),
-            'sasl': ('sasl2-bin', 'libsasl2-modules'),
-            'ssh': ('openssh-server', 'openssh-client'),
-            'iptables': ('iptables', 'iptables-persistent'),
-            'nftables': ('nftables',),
-        },
-        'services': {'ssh': 'ssh', 'iptables': ('netfilter-persistent',), 'nftables': ('nftables',)},
-        # service: (package, unit)
-        'console': {
-            'nova-novncproxy': ('nova-consoleproxy', 'nova-novncproxy'),
-            'nova-spicehtml5proxy': ('nova-consoleproxy', 'nova-spicehtml5proxy'),
-            'nova-serialproxy': ('nova-consoleproxy', 'nova-serialproxy'),
-            'nova-consoleauth': ('nova-consoleauth', 'nova-consoleauth'),
-            'nova-xvpvncproxy': (None, None),
-            'nova-console': (None, None),
-            'nova-vncproxy': ('nova-vncproxy', 'nova-vncproxy'),
-        },
-        'console_default_file': {
-            'path': '/etc/default/nova-consoleproxy',
-            'type_key': 'NOVA_CONSOLE_PROXY_TYPE',
-            'types': {'novnc': 'novnc', 'spice': 'spicehtml5'},
-            'serial_key': 'NOVA_SERIAL_PROXY_START',
-        },
-        'missing_console_types': ('xvpvnc',),
-        'exclusive_console_types': ('novnc', 'spice'),
-    },
-    'ubuntu': {
-        'match': {'os_family': 'Debian', 'distribution': 'Ubuntu'},
-        'package_manager': 'apt',
-        'nova_packages': ('nova-common', 'python3-nova', 'nova-compute'),
-        'compute_service': 'nova-compute',
-        'qemu_account': {'user': 'libvirt-qemu', 'group': 'kvm'},
-        'packages': {
-            'libvirt': ('libvirt-daemon-system', 'libvirt-clients'),
-            'multipath': ('multipath-tools',),
-            'sasl': ('sasl2-bin', 'libsasl2-modules'),
-            'ssh': ('openssh-server', 'openssh-client'),
-            'iptables': ('iptables', 'iptables-persistent'),
-            'nftables': ('nftables',),
-        },
-        'services': {'ssh': 'ssh', 'iptables': ('netfilter-persistent',), 'nftables': ('nftables',)},
-        'console': {
-            'nova-novncproxy': ('nova-novncproxy', 'nova-novncproxy'),
-            'nova-spicehtml5proxy': ('nova-spiceproxy', 'nova-spiceproxy'),
-            'nova-serialproxy': ('nova-serialproxy', 'nova-serialproxy'),
-            'nova-consoleauth': ('nova-consoleauth', 'nova-consoleauth'),
-            'nova-xvpvncproxy': ('nova-xvpvncproxy', 'nova-xvpvncproxy'),
-            'nova-console': ('nova-console', 'nova-console'),
-            'nova-vncproxy': ('nova-vncproxy', 'nova-vncproxy'),
-        },
-    },
+    'debian': _DEBIAN,
+    'ubuntu': _UBUNTU,
     'redhat': {
         'match': {'os_family': 'RedHat'},
         'package_manager': 'dnf',
