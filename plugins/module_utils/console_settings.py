@@ -59,6 +59,7 @@ from ansible_collections.novaops.console_migration.plugins.module_utils.settings
     port_entry,
 )
 
+
 class SettingsError(ValueError):
     """Invalid or contradictory settings; ``problems`` lists one line each."""
 

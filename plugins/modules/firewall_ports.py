@@ -209,7 +209,9 @@ commands:
   type: list
   elements: str
   sample:
-    - /usr/sbin/iptables -I INPUT 5 -m state --state NEW -m tcp -p tcp --dport 6080 -m comment --comment novaops.console_migration:\ console_proxy/novnc -j ACCEPT
+    - >-
+      /usr/sbin/iptables -I INPUT 5 -m state --state NEW -m tcp -p tcp --dport 6080
+      -m comment --comment novaops.console_migration:\ console_proxy/novnc -j ACCEPT
 warnings:
   description: Host rules that keep the opened ports closed anyway (nftables input chains with policy drop).
   returned: always

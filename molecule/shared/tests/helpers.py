@@ -87,7 +87,7 @@ def iptables_rules(text, chain="INPUT"):
             if flag in RULE_FIELDS:
                 rule[RULE_FIELDS[flag]] = value
         if (rule["comment"] or "").startswith(RULE_COMMENT):
-            rule["owner"], _, rule["name"] = rule["comment"][len(RULE_COMMENT):].partition("/")
+            rule["owner"], _sep, rule["name"] = rule["comment"][len(RULE_COMMENT):].partition("/")
         rule.update(words=words, line=line)
         rules.append(rule)
     return rules

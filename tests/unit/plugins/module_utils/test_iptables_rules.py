@@ -14,7 +14,6 @@ from ansible_collections.novaops.console_migration.plugins.module_utils.iptables
     IptablesError,
     Rule,
     SaveFile,
-    Wanted,
     build_wanted,
     check_name,
     edit_file,
@@ -465,7 +464,7 @@ def test_plan_live_deletes_own_stale_rules_only():
 def test_plan_live_second_run_changes_nothing():
     wanted = wanted_displays()
     first = plan_live([LO, REJECT_ALL], wanted, 'compute_console')
-    assert [(pos, rule) for pos, rule in first.inserts] == [(2, wanted[0].rule), (3, wanted[1].rule)]
+    assert list(first.inserts) == [(2, wanted[0].rule), (3, wanted[1].rule)]
     again = plan_live(first.chain, wanted, 'compute_console')
     assert again == ([], [], [], first.chain)
 
