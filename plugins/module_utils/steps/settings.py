@@ -1,0 +1,96 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, novaops maintainers
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+# SPDX-License-Identifier: Apache-2.0
+
+"""Key/value settings in a configuration file, one line per key.
+
+The last line that sets the key (or, where the format allows it, a commented
+default such as ``#max_port = 49215``) is replaced; a key without such a line
+is appended. Other lines are kept byte for byte. Formats:
+  shell    KEY=value       (/etc/default files)
+  libvirt  key = value     (qemu.conf, libvirtd.conf)
+  colon    key: value      (SASL application configuration; never a comment)
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import re
+
+from ansible.module_utils.common.text.converters import to_native
+
+from ansible_collections.novaops.console_migration.plugins.module_utils.files import (
+    FileError,
+    read_text,
+    write_file,
+)
+
+FORMATS = {
+    'shell': (r'^#?\s*%s=', '%s=%s'),
+    'libvirt': (r'^#?\s*%s\s*=', '%s = %s'),
+    'colon': (r'^\s*%s:', '%s: %s'),
+}
+KEY_RE = re.compile(r'^[A-Za-z_][A-Za-z0-9_.-]*$')
+
+ARGUMENT_SPEC = dict(
+    path=dict(type='path', required=True),
+    format=dict(type='str', required=True, choices=sorted(FORMATS)),
+    values=dict(type='dict', required=True),
+    create=dict(type='bool', default=False),
+    mode=dict(type='raw'),
+)
+MODULE_OPTIONS = dict(supports_check_mode=True)
+
+
+def render(value):
+    if isinstance(value, bool):
+        return '1' if value else '0'
+    return str(value)
+
+
+def set_values(text, fmt, values):
+    """``text`` with one line per key of ``values`` in format ``fmt``."""
+    pattern, template = FORMATS[fmt]
+    newline = '\r\n' if '\r\n' in text else '\n'
+    lines = text.splitlines(True)
+    for key, value in values.items():
+        if not KEY_RE.match(key):
+            raise ValueError('values: %r is not a setting name' % (key,))
+        wanted = template % (key, render(value))
+        match = re.compile(pattern % re.escape(key))
+        found = [i for i, line in enumerate(lines) if match.match(line)]
+        if found:
+            index = found[-1]
+            ending = lines[index][len(lines[index].rstrip('\r\n')):] or newline
+            lines[index] = wanted + ending
+        else:
+            if lines and not lines[-1].endswith('\n'):
+                lines[-1] += newline
+            lines.append(wanted + newline)
+    return ''.join(lines)
+
+
+def run(module):
+    params = module.params
+    path = params['path']
+    result = dict(changed=False, path=path)
+    mode = params['mode']
+    try:
+        before = read_text(path)
+        if before is None and not params['create']:
+            if module.check_mode:
+                result.update(changed=True, msg='%s does not exist yet' % path)
+                return result
+            module.fail_json(msg='%s does not exist' % path, **result)
+        after = set_values(before or '', params['format'], params['values'])
+        kwargs = {}
+        if mode is not None:
+            kwargs['new_mode'] = int(str(mode), 8)
+        changed, diff = write_file(module, path, after, **kwargs)
+    except (FileError, ValueError) as exc:
+        module.fail_json(msg=to_native(exc), **result)
+    result['changed'] = changed
+    if module._diff and changed:
+        result['diff'] = diff
+    return result
