@@ -44,7 +44,7 @@ QEMU_ACCOUNT_RE = re.compile(r"""(?:\b(?:user|group|account)\b\W{0,4}|\(['"])qem
 ALLOWED = {
     ('playbooks/verify.yml', 'nova-compute'): "nova's API binary name (openstack compute service list)",
     # Module option defaults; the roles and playbooks pass their own values.
-    ('plugins/modules/account_ids.py', 'nova-compute'): 'default of services (units stopped while re-owning)',
+    ('plugins/module_utils/steps/account_ids.py', 'nova-compute'): 'default of services (units stopped while re-owning)',
     ('plugins/modules/migration_facts.py', 'libvirt-qemu'): 'default of accounts',
     ('plugins/modules/nova_config.py', '/etc/nova/nova.conf'): 'default of path',
     # Messages that quote sources or examples.
