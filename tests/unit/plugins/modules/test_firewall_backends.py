@@ -14,6 +14,7 @@ import pytest
 from ansible.module_utils import basic
 
 from ansible_collections.novaops.console_migration.plugins.module_utils.common import C_LOCALE
+from ansible_collections.novaops.console_migration.plugins.module_utils.steps import firewall_ports as step
 from ansible_collections.novaops.console_migration.plugins.modules import firewall_ports
 from ansible_collections.novaops.console_migration.tests.unit.plugins.modules.module_harness import (
     module_args,
@@ -108,10 +109,10 @@ def fake(monkeypatch, tmp_path):
     monkeypatch.setattr(basic.AnsibleModule, 'run_command', lambda self, args, **kw: host.run_command(args, **kw))
     monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path',
                         lambda self, arg, required=False, opt_dirs=None: '/usr/sbin/' + arg)
-    monkeypatch.setattr(firewall_ports, 'SYSCONFIG_PATH', str(tmp_path / 'sysconfig' / 'iptables'))
-    monkeypatch.setattr(firewall_ports, 'REDHAT_RELEASE', str(tmp_path / 'redhat-release'))
-    monkeypatch.setattr(firewall_ports, 'NFT_DIR', {'debian': str(tmp_path / 'nftables.d')})
-    monkeypatch.setattr(firewall_ports, 'NFT_CONFIG', {'debian': str(tmp_path / 'nftables.conf')})
+    monkeypatch.setattr(step, 'SYSCONFIG_PATH', str(tmp_path / 'sysconfig' / 'iptables'))
+    monkeypatch.setattr(step, 'REDHAT_RELEASE', str(tmp_path / 'redhat-release'))
+    monkeypatch.setattr(step, 'NFT_DIR', {'debian': str(tmp_path / 'nftables.d')})
+    monkeypatch.setattr(step, 'NFT_CONFIG', {'debian': str(tmp_path / 'nftables.conf')})
     (tmp_path / 'nftables.conf').write_text(DEBIAN_CONF)
     patch_exits(monkeypatch)
     host.tmp = tmp_path

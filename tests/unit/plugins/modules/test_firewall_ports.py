@@ -14,6 +14,7 @@ import pytest
 from ansible.module_utils import basic
 
 from ansible_collections.novaops.console_migration.plugins.module_utils.common import C_LOCALE
+from ansible_collections.novaops.console_migration.plugins.module_utils.steps import firewall_ports as step
 from ansible_collections.novaops.console_migration.plugins.modules import firewall_ports
 from ansible_collections.novaops.console_migration.tests.unit.plugins.modules.module_harness import (
     FailJson,
@@ -179,9 +180,9 @@ def host(monkeypatch, tmp_path):
     monkeypatch.setattr(basic.AnsibleModule, 'run_command', run_command)
     monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path', get_bin_path)
     # Never look at the real /etc for the default persist_path.
-    monkeypatch.setattr(firewall_ports, 'SYSCONFIG_PATH', str(tmp_path / 'sysconfig' / 'iptables'))
-    monkeypatch.setattr(firewall_ports, 'REDHAT_RELEASE', str(tmp_path / 'redhat-release'))
-    monkeypatch.setattr(firewall_ports, 'DEBIAN_PATH', str(tmp_path / 'etc-iptables' / 'rules.v4'))
+    monkeypatch.setattr(step, 'SYSCONFIG_PATH', str(tmp_path / 'sysconfig' / 'iptables'))
+    monkeypatch.setattr(step, 'REDHAT_RELEASE', str(tmp_path / 'redhat-release'))
+    monkeypatch.setattr(step, 'DEBIAN_PATH', str(tmp_path / 'etc-iptables' / 'rules.v4'))
     return fake
 
 
