@@ -226,6 +226,16 @@ def nova_packages():
     return out
 
 
+def all_packages(family):
+    """Every package the table names for ``family``: what the roles may install or look at."""
+    entry = platform(family)
+    out = list(entry['nova_packages'])
+    for names in entry['packages'].values():
+        out.extend(names)
+    out.extend(package for package, _unit in entry['console'].values() if package)
+    return sorted(set(out))
+
+
 def host_record(facts, firewall_backend, nova_conf_path=None):
     """What the common role records in ``__novaops_host`` besides release and backend.
 
