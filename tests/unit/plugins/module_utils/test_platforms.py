@@ -46,7 +46,7 @@ ALLOWED = {
     # Module option defaults; the roles and playbooks pass their own values.
     ('plugins/module_utils/steps/account_ids.py', 'nova-compute'): 'default of services (units stopped while re-owning)',
     ('plugins/modules/migration_facts.py', 'libvirt-qemu'): 'default of accounts',
-    ('plugins/modules/nova_config.py', '/etc/nova/nova.conf'): 'default of path',
+    ('plugins/module_utils/steps/nova_config.py', '/etc/nova/nova.conf'): 'default of path',
     # Messages that quote sources or examples.
     ('plugins/module_utils/account_ids.py', 'libvirt-qemu'): 'example in a message',
     ('plugins/module_utils/nova_releases.py', 'openstack-nova-spicehtml5proxy'): 'UNVERIFIED note',
