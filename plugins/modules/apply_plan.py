@@ -68,6 +68,8 @@ options:
             The step's own C(restarted) and C(restart) options are then set from it.
           - A value is a list of units, or a dictionary of such lists selected by the C(mode) that the step named in
             O(steps[].restart_mode_from) returned.
+          - Names of steps that are not in O(steps) are ignored, so that one table serves hosts with and without a
+            step; a name of a later step is refused.
         type: dict
         default: {}
       restart_mode_from:
@@ -138,7 +140,7 @@ STEPS = dict(account_ids=account_ids, files=files, firewall_ports=firewall_ports
              multipath_names=multipath_names, nova_config=nova_config, service_set=service_set, settings=settings)
 
 
-def restarts(module, step, results):
+def restarts(module, step, results, changed, later):
     """The units a service_set step restarts for the earlier steps that changed."""
     mode_from = step['restart_mode_from']
     mode = None
@@ -148,9 +150,9 @@ def restarts(module, step, results):
         mode = results[mode_from].get('mode')
     units = []
     for name, wanted in step['restart_for'].items():
-        if name not in results:
-            module.fail_json(msg='%s: restart_for names %s, which has not run' % (step['name'], name))
-        if not results[name].get('changed'):
+        if name in later:
+            module.fail_json(msg='%s: restart_for names %s, which runs after it' % (step['name'], name))
+        if name not in changed:
             continue
         if isinstance(wanted, dict):
             wanted = wanted.get(mode, [])
@@ -184,7 +186,8 @@ def main():
                 module.fail_json(msg='%s: restart_for is for service_set steps' % step['name'])
             if 'restarted' in params or 'restart' in params:
                 module.fail_json(msg='%s: restart_for sets restarted and restart; give neither' % step['name'])
-            params['restarted'] = restarts(module, step, results)
+            later = names[names.index(step['name']):]
+            params['restarted'] = restarts(module, step, results, changed, later)
             params['restart'] = bool(params['restarted'])
         result = run_step(module, step['name'], STEPS[step['module']], params, check_mode=step['check_mode'])
         diff = result.pop('diff', None)
