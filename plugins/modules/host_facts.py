@@ -57,12 +57,13 @@ ansible_facts:
   type: dict
   sample: {os_family: Debian, distribution: Debian, default_ipv4: {address: 10.89.0.5}}
 nova_release:
-  description: What M(novaops.console_migration.nova_release) returns; empty with O(release=false).
+  description: What M(novaops.console_migration.nova_release) returns; empty with O(release=false) or for a distribution
+    the platform table does not list.
   returned: always
   type: dict
   sample: {release: zed, source: installed, version: "2:26.2.2-1~deb12u1"}
 firewall_units:
-  description: C(systemctl is-active firewalld nftables), one state per line.
+  description: C(systemctl is-active firewalld nftables), one state per line; empty without systemctl.
   returned: always
   type: str
   sample: "inactive\ninactive\n"
@@ -72,7 +73,8 @@ packages:
   type: dict
   sample: {nova-compute: "2:26.2.2-1~deb12u1", iptables-persistent: null}
 account_ids:
-  description: What M(novaops.console_migration.account_ids) reports in O(ignore:mode=report); empty without O(account_ids).
+  description: What M(novaops.console_migration.account_ids) reports in O(ignore:mode=report); empty without O(account_ids)
+    or for a distribution the platform table does not list.
   returned: always
   type: dict
   sample: {users: {nova: 64060}, groups: {nova: 64060}}
@@ -121,14 +123,15 @@ def main():
     plain = dict((key[len('ansible_'):], value) for key, value in facts.items())
     family = platforms.detect(plain)
     result = dict(changed=False, ansible_facts=facts, nova_release={}, packages={}, account_ids={})
-    rc, out, _err = run_c(module, ['systemctl', 'is-active', 'firewalld', 'nftables'])
-    result['firewall_units'] = out
+    # Without systemctl (no systemd; the roles refuse such a host later) neither unit runs.
+    systemctl = module.get_bin_path('systemctl')
+    result['firewall_units'] = run_c(module, [systemctl, 'is-active', 'firewalld', 'nftables'])[1] if systemctl else ''
     if family is not None:
         try:
             result['packages'] = installed(module, platforms.all_packages(family))
         except nova_release.NovaReleaseError as exc:
             module.fail_json(msg=str(exc), **result)
-    if module.params['release']:
+    if module.params['release'] and family is not None:
         result['nova_release'] = run_step(module, 'nova_release', nova_release, {}, check_mode=True)
     if module.params['account_ids'] and family is not None:
         entry = platforms.platform(family)

@@ -28,14 +28,14 @@ from ansible_collections.novaops.console_migration.plugins.module_utils.files im
 ARGUMENT_SPEC = dict(
     directories=dict(type='list', elements='dict', default=[], options=dict(
         path=dict(type='path', required=True),
-        mode=dict(type='str', default='0755'),
+        mode=dict(type='raw', default='0755'),
         owner=dict(type='str', default='root'),
         group=dict(type='str', default='root'),
     )),
     files=dict(type='list', elements='dict', default=[], options=dict(
         path=dict(type='path', required=True),
         content=dict(type='str', required=True, no_log=True),
-        mode=dict(type='str', default='0644'),
+        mode=dict(type='raw', default='0644'),
         owner=dict(type='str', default='root'),
         group=dict(type='str', default='root'),
     )),
@@ -43,11 +43,19 @@ ARGUMENT_SPEC = dict(
 MODULE_OPTIONS = dict(supports_check_mode=True)
 
 
-def _wanted(item):
+def _mode(item):
+    mode = item['mode']
+    # An int is the mode itself (YAML reads an unquoted 0644 as 420), as for Ansible's mode options.
+    if isinstance(mode, int) and not isinstance(mode, bool):
+        return mode
     try:
-        mode = int(item['mode'], 8)
+        return int(str(mode), 8)
     except ValueError:
-        raise FileError('%s: mode %r is not an octal mode such as 0644' % (item['path'], item['mode']))
+        raise FileError('%s: mode %r is not an octal mode such as 0644' % (item['path'], mode))
+
+
+def _wanted(item):
+    mode = _mode(item)
     try:
         uid = pwd.getpwnam(item['owner']).pw_uid
         gid = grp.getgrnam(item['group']).gr_gid

@@ -5,9 +5,12 @@
 
 """Key/value settings in a configuration file, one line per key.
 
-The last line that sets the key (or, where the format allows it, a commented
-default such as ``#max_port = 49215``) is replaced; a key without such a line
-is appended. Other lines are kept byte for byte. Formats:
+The line that sets the key for the program reading the file is replaced: the
+last one in shell format (the shell keeps the last assignment), the first one
+in libvirt and colon format (virConfGetValue and libsasl2 take the first).
+Without such a line the last commented default, where the format has one
+(``#max_port = 49215``), is replaced; else the key is appended. Other lines
+are kept byte for byte. Formats:
   shell    KEY=value       (/etc/default files)
   libvirt  key = value     (qemu.conf, libvirtd.conf)
   colon    key: value      (SASL application configuration; never a comment)
@@ -26,10 +29,11 @@ from ansible_collections.novaops.console_migration.plugins.module_utils.files im
     write_file,
 )
 
+# format: (active line, commented default or None, which active line counts, line)
 FORMATS = {
-    'shell': (r'^#?\s*%s=', '%s=%s'),
-    'libvirt': (r'^#?\s*%s\s*=', '%s = %s'),
-    'colon': (r'^\s*%s:', '%s: %s'),
+    'shell': (r'^\s*%s=', r'^#\s*%s=', -1, '%s=%s'),
+    'libvirt': (r'^\s*%s\s*=', r'^#\s*%s\s*=', 0, '%s = %s'),
+    'colon': (r'^\s*%s:', None, 0, '%s: %s'),
 }
 KEY_RE = re.compile(r'^[A-Za-z_][A-Za-z0-9_.-]*$')
 
@@ -49,19 +53,26 @@ def render(value):
     return str(value)
 
 
+def _matching(lines, pattern, key):
+    match = re.compile(pattern % re.escape(key))
+    return [i for i, line in enumerate(lines) if match.match(line)]
+
+
 def set_values(text, fmt, values):
     """``text`` with one line per key of ``values`` in format ``fmt``."""
-    pattern, template = FORMATS[fmt]
+    active, commented, counts, template = FORMATS[fmt]
     newline = '\r\n' if '\r\n' in text else '\n'
     lines = text.splitlines(True)
     for key, value in values.items():
         if not KEY_RE.match(key):
             raise ValueError('values: %r is not a setting name' % (key,))
         wanted = template % (key, render(value))
-        match = re.compile(pattern % re.escape(key))
-        found = [i for i, line in enumerate(lines) if match.match(line)]
-        if found:
-            index = found[-1]
+        found = _matching(lines, active, key)
+        index = found[counts] if found else None
+        if index is None and commented:
+            found = _matching(lines, commented, key)
+            index = found[-1] if found else None
+        if index is not None:
             ending = lines[index][len(lines[index].rstrip('\r\n')):] or newline
             lines[index] = wanted + ending
         else:
@@ -86,7 +97,8 @@ def run(module):
         after = set_values(before or '', params['format'], params['values'])
         kwargs = {}
         if mode is not None:
-            kwargs['new_mode'] = int(str(mode), 8)
+            # an int is the mode itself (YAML reads an unquoted 0644 as 420), as for Ansible's mode options
+            kwargs['new_mode'] = mode if isinstance(mode, int) and not isinstance(mode, bool) else int(str(mode), 8)
         changed, diff = write_file(module, path, after, **kwargs)
     except (FileError, ValueError) as exc:
         module.fail_json(msg=to_native(exc), **result)
