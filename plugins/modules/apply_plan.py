@@ -65,7 +65,7 @@ options:
       restart_for:
         description:
           - V(service_set) steps only. Units to restart for each earlier step, by its name, when that step changed.
-            The step's own C(restarted) and C(restart) options are then set from it.
+            They are added to the step's own C(restarted) units, which restart only with its C(restart) option.
           - A value is a list of units, or a dictionary of such lists selected by the C(mode) that the step named in
             O(steps[].restart_mode_from) returned.
           - Names of steps that are not in O(steps) are ignored, so that one table serves hosts with and without a
@@ -184,11 +184,10 @@ def main():
         if step['restart_for']:
             if step['module'] != 'service_set':
                 module.fail_json(msg='%s: restart_for is for service_set steps' % step['name'])
-            if 'restarted' in params or 'restart' in params:
-                module.fail_json(msg='%s: restart_for sets restarted and restart; give neither' % step['name'])
             later = names[names.index(step['name']):]
-            params['restarted'] = restarts(module, step, results, changed, later)
-            params['restart'] = bool(params['restarted'])
+            wanted = list(params.get('restarted') or []) if params.get('restart') else []
+            wanted += [unit for unit in restarts(module, step, results, changed, later) if unit not in wanted]
+            params.update(restarted=wanted, restart=bool(wanted))
         result = run_step(module, step['name'], STEPS[step['module']], params, check_mode=step['check_mode'])
         diff = result.pop('diff', None)
         results[step['name']] = result

@@ -274,14 +274,31 @@ def test_restart_for_on_a_step_that_is_not_service_set_fails(confs):
     assert changing.read_text() == u'#NOVA_CONSOLE_PROXY_TYPE=novnc\n'
 
 
-@pytest.mark.parametrize('given', [{'restarted': ['libvirtd']}, {'restart': False}])
-def test_restart_for_together_with_restarted_or_restart_fails(systemd, confs, given):
-    changing, dummy = confs
-    step = services_step({'conf': ['libvirtd']})
-    step['params'] = dict(step['params'], **given)
-    result = run_fail([shell_step('conf', changing, {'NOVA_CONSOLE_PROXY_TYPE': 'spicehtml5'}), step])
-    assert result['msg'] == 'services: restart_for sets restarted and restart; give neither'
-    assert systemd.calls == []
+def test_restart_for_adds_to_the_units_the_step_restarts_itself(systemd, service_params, confs):
+    changing, converged = confs
+    step = services_step({'conf': ['libvirtd'], 'qemu': ['multipathd']})
+    step['params'] = dict(step['params'], restarted=['nova-serialproxy'], restart=True)
+    run([shell_step('conf', changing, {'NOVA_CONSOLE_PROXY_TYPE': 'spicehtml5'}),
+         shell_step('qemu', converged, {'MIGRATION': 1}), step])
+    assert service_params[0]['restarted'] == ['nova-serialproxy', 'libvirtd']
+    assert service_params[0]['restart'] is True
+    assert systemd.restarts() == [['--', 'nova-serialproxy', 'libvirtd']]
+
+
+def test_the_steps_own_units_do_not_restart_without_its_restart_option(systemd, service_params, confs):
+    changing, converged = confs
+    step = services_step({'qemu': ['libvirtd']})
+    step['params'] = dict(step['params'], restarted=['nova-serialproxy'], restart=False)
+    result = run([shell_step('qemu', converged, {'MIGRATION': 1}), step])
+    assert service_params[0]['restarted'] == []
+    assert service_params[0]['restart'] is False
+    assert systemd.restarts() == []
+    assert result['changed'] is False
+    step['params']['restart'] = False
+    run([shell_step('conf', changing, {'NOVA_CONSOLE_PROXY_TYPE': 'spicehtml5'}), services_step({'conf': ['libvirtd']},
+         params=dict(step['params']))])
+    assert service_params[1]['restarted'] == ['libvirtd']
+    assert systemd.restarts() == [['--', 'libvirtd']]
 
 
 # -- check mode, failures, secrets, results ----------------------------------------------
