@@ -14,6 +14,9 @@ are kept byte for byte. Formats:
   shell    KEY=value       (/etc/default files)
   libvirt  key = value     (qemu.conf, libvirtd.conf)
   colon    key: value      (SASL application configuration; never a comment)
+  flagfile --flag=value    (Diablo's nova.conf; values is the list of lines:
+                           --flag and --noflag replace each other, the last
+                           line of a flag counts)
 """
 
 from __future__ import (absolute_import, division, print_function)
@@ -34,13 +37,15 @@ FORMATS = {
     'shell': (r'^\s*%s=', r'^#\s*%s=', -1, '%s=%s'),
     'libvirt': (r'^\s*%s\s*=', r'^#\s*%s\s*=', 0, '%s = %s'),
     'colon': (r'^\s*%s:', None, 0, '%s: %s'),
+    'flagfile': (r'^--(?:no)?%s(?:=.*)?\s*$', None, -1, None),
 }
+FLAG_RE = re.compile(r'^--([A-Za-z0-9_]+)(=.*)?$')
 KEY_RE = re.compile(r'^[A-Za-z_][A-Za-z0-9_.-]*$')
 
 ARGUMENT_SPEC = dict(
     path=dict(type='path', required=True),
     format=dict(type='str', required=True, choices=sorted(FORMATS)),
-    values=dict(type='dict', required=True),
+    values=dict(type='raw', required=True),
     create=dict(type='bool', default=False),
     mode=dict(type='raw'),
 )
@@ -58,15 +63,35 @@ def _matching(lines, pattern, key):
     return [i for i, line in enumerate(lines) if match.match(line)]
 
 
+def flag_lines(lines):
+    """{flag: line} of flagfile lines; ``--noflag`` (no value) names ``flag``, the boolean it turns off."""
+    if not isinstance(lines, list):
+        raise ValueError('values: the flagfile format takes a list of lines such as --flag=value')
+    out = {}
+    for line in lines:
+        match = FLAG_RE.match(str(line))
+        if not match:
+            raise ValueError('values: %r is not a flag line such as --flag=value' % (line,))
+        name = match.group(1)
+        if match.group(2) is None and name.startswith('no') and len(name) > 2:
+            name = name[2:]
+        out[name] = str(line)
+    return out
+
+
 def set_values(text, fmt, values):
     """``text`` with one line per key of ``values`` in format ``fmt``."""
     active, commented, counts, template = FORMATS[fmt]
+    if template is None:
+        values = flag_lines(values)
+    elif not isinstance(values, dict):
+        raise ValueError('values: the %s format takes a dictionary of settings' % fmt)
     newline = '\r\n' if '\r\n' in text else '\n'
     lines = text.splitlines(True)
     for key, value in values.items():
         if not KEY_RE.match(key):
             raise ValueError('values: %r is not a setting name' % (key,))
-        wanted = template % (key, render(value))
+        wanted = value if template is None else template % (key, render(value))
         found = _matching(lines, active, key)
         index = found[counts] if found else None
         if index is None and commented:
@@ -88,6 +113,7 @@ def run(module):
     result = dict(changed=False, path=path)
     mode = params['mode']
     try:
+        set_values('', params['format'], params['values'])
         before = read_text(path)
         if before is None and not params['create']:
             if module.check_mode:

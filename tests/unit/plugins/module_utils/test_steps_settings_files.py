@@ -84,7 +84,7 @@ def test_validate_fills_the_defaults_of_suboptions(tmp_path):
 
 @pytest.mark.parametrize('params, words', [
     (dict(format='shell', values={}), ['missing required arguments: path']),
-    (dict(path='/etc/x', format='ini', values={}), ['format', 'ini', 'colon, libvirt, shell']),
+    (dict(path='/etc/x', format='ini', values={}), ['format', 'ini', 'colon, flagfile, libvirt, shell']),
     (dict(path='/etc/x', format='shell', values={}, colour='blue'), ['colour']),
     (dict(path='/etc/x', format='shell', values=['A']), ['values', 'dict']),
 ])
@@ -505,3 +505,27 @@ def test_a_directory_path_that_is_a_file_fails(tmp_path):
     result = run_fail(files, dict(directories=[directory(path)]), name='tls')
     assert result['msg'] == 'tls: %s exists but is not a directory' % path
     assert result['step_result'] == dict(changed=False, changed_paths=[])
+
+
+# -- the Diablo flagfile -------------------------------------------------------------
+
+def test_flagfile_lines_replace_their_flag_and_its_negation():
+    text = u'--verbose\n--vnc_enabled\n--vncproxy_url=http://old\n--novncproxy_port=1\n--novncproxy_port=2\n'
+    after = settings.set_values(text, 'flagfile', ['--novnc_enabled', '--vncproxy_url=http://new', '--novncproxy_port=6080',
+                                                   '--vncserver_listen=0.0.0.0'])
+    assert after == (u'--verbose\n--novnc_enabled\n--vncproxy_url=http://new\n--novncproxy_port=1\n--novncproxy_port=6080\n'
+                     u'--vncserver_listen=0.0.0.0\n')
+    assert settings.set_values(after, 'flagfile', ['--vnc_enabled']) == after.replace('--novnc_enabled', '--vnc_enabled')
+
+
+@pytest.mark.parametrize('values', [{'vnc_enabled': 1}, ['vnc_enabled'], ['--'], 'x'])
+def test_flagfile_values_must_be_flag_lines(values):
+    with pytest.raises(ValueError) as err:
+        settings.set_values(u'', 'flagfile', values)
+    assert 'values' in str(err.value)
+
+
+def test_other_formats_refuse_a_list_of_lines():
+    with pytest.raises(ValueError) as err:
+        settings.set_values(u'', 'libvirt', ['a = 1'])
+    assert str(err.value) == 'values: the libvirt format takes a dictionary of settings'
