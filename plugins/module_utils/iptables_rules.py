@@ -691,6 +691,15 @@ class Wanted:
         return 'Wanted(%r, %r)' % (self.name, self.rule.render())
 
 
+
+def _insertions(rules, wanted):
+    """(position, rule) insertions for the rules of ``wanted`` that ``rules`` does not satisfy yet."""
+    missing = []
+    for item in wanted:
+        if not _satisfied(rules + missing, item.rule):
+            missing.append(item.rule)
+    return plan_insertions(rules, missing)
+
 def _name_error(label, value):
     # type: (str, object) -> str
     return '%s must match %s (lower case letters, digits and _), got %r' % (label, NAME_PATTERN, value)
@@ -836,12 +845,8 @@ def plan_live(rules, wanted, owner, legacy=None, purge=True):
     for rule in stale:
         chain.remove(rule)  # the first equal rule, like iptables -D
         deletes.append(rule)
-    missing = []
-    for item in wanted:
-        if not _satisfied(chain + missing, item.rule):
-            missing.append(item.rule)
     inserts = []
-    for position, rule in plan_insertions(chain, missing):
+    for position, rule in _insertions(chain, wanted):
         chain.insert(position, rule)
         inserts.append((position + 1, rule))
     return LivePlan(replaces, deletes, inserts, chain)
@@ -894,13 +899,8 @@ def edit_file(save, owner, wanted, purge=True):
                 removed.append(entry.rule)
                 del save.lines[entry.index]
     removed.reverse()
-    missing = []
-    rules = [entry.rule for entry in save.entries()]
-    for item in wanted:
-        if not _satisfied(rules + missing, item.rule):
-            missing.append(item.rule)
     added = []
-    for position, rule in plan_insertions(rules, missing):
+    for position, rule in _insertions([entry.rule for entry in save.entries()], wanted):
         save.insert(position, rule)
         added.append(rule)
     return FileEdit(added, removed, marked)
