@@ -691,7 +691,6 @@ class Wanted:
         return 'Wanted(%r, %r)' % (self.name, self.rule.render())
 
 
-
 def _insertions(rules, wanted):
     """(position, rule) insertions for the rules of ``wanted`` that ``rules`` does not satisfy yet."""
     missing = []
@@ -699,6 +698,7 @@ def _insertions(rules, wanted):
         if not _satisfied(rules + missing, item.rule):
             missing.append(item.rule)
     return plan_insertions(rules, missing)
+
 
 def _name_error(label, value):
     # type: (str, object) -> str
