@@ -21,7 +21,7 @@ options:
     type: dict
     required: true
   firewall_backend:
-    description: The host's firewall backend; the iptables packages and services are returned for V(iptables) only.
+    description: The host's firewall backend; packages and services are returned for V(iptables) and V(nftables) only.
     type: str
     required: true
   nova_conf_path:

@@ -72,9 +72,9 @@ _value:
     - V(config_format) (V(ini) or V(flagfile)), V(transport), V(libvirt_uri) (such as C(qemu+tls://%s/system)),
       V(nova_conf) (V(section)/V(option)/V(value) entries and V(section)/V(option)/V(state=absent) entries),
       V(flagfile) (diablo lines), V(libvirtd) (V(transport), null for ssh, V(auth_tcp), V(listen_address),
-      V(tcp_port), V(tls_port)), V(libvirt_restart) (per daemon layout V(legacy), V(socket) or V(modular) as
-      M(novaops.console_migration.libvirt_listen) returns it, the units to restart when V(qemu_conf), V(tls) or
-      V(sasl) changed), V(qemu_conf) (V(migration_port_min), V(migration_port_max)), V(sasl_conf) (V(path) and
+      V(tcp_port), V(tls_port)), V(libvirt_restart) (for a change of V(qemu_conf), V(tls) or V(sasl), the units to
+      restart per daemon layout V(legacy), V(socket) or V(modular) as M(novaops.console_migration.libvirt_listen)
+      returns it), V(qemu_conf) (V(migration_port_min), V(migration_port_max)), V(sasl_conf) (V(path) and
       V(values) of C(/etc/sasl2/libvirt.conf), or null), V(sasl) (V(username), V(sasldb_path), V(client_auth_path),
       or null), V(tls) (null unless the transport is tls; V(private_ca), V(dirs) with V(path)/V(mode), V(files) with
       V(name), V(src) (null when the private CA issues it), V(dest), V(mode)), V(firewall) (V(owner), V(backend),

@@ -46,6 +46,7 @@ import ipaddress
 import re
 from urllib.parse import urlsplit
 
+from ansible_collections.novaops.console_migration.plugins.module_utils import host_facts
 from ansible_collections.novaops.console_migration.plugins.module_utils import nova_releases as nr
 from ansible_collections.novaops.console_migration.plugins.module_utils import platforms
 from ansible_collections.novaops.console_migration.plugins.module_utils import role_defaults as rd
@@ -71,7 +72,7 @@ ROLES = ('console_proxy', 'compute_console')
 CONSOLE_TYPES = ('novnc', 'xvpvnc', 'spice', 'serial')
 GRAPHICAL_TYPES = ('novnc', 'xvpvnc', 'spice')
 VNC_TYPES = ('novnc', 'xvpvnc')
-FIREWALL_BACKENDS = ('auto', 'iptables', 'firewalld', 'none')
+FIREWALL_BACKENDS = host_facts.FIREWALL_BACKENDS
 ANY_SOURCES = ('0.0.0.0/0', '::/0')
 
 # The console roles' defaults ('' means "not set"), from role_defaults.
@@ -310,30 +311,6 @@ def resolve_release(value):
 
 # --------------------------------------------------------------- release data
 
-_FEATURES = {}
-
-
-def _features(release):
-    if release not in _FEATURES:
-        _FEATURES[release] = nr.features(release)
-    return _FEATURES[release]
-
-
-def _old_locations(release, group, key):
-    """Every INI location the option had in releases before ``release``.
-
-    Diablo (a flagfile, not INI) is left out.  The current location is not
-    included.
-    """
-    current = _features(release)[group][key]
-    out = []
-    for name in nr.RELEASE_NAMES[1:nr.release_index(release)]:
-        loc = _features(name)[group][key]
-        if loc is not None and loc != current and loc not in out:
-            out.append(loc)
-    return out
-
-
 def _names(release, distro, service):
     """``({'package':..., 'service':...}, fallback_used)`` for one console service.
 
@@ -450,7 +427,7 @@ def _validate_types(c, release, distro):
     if not ok:
         return None
     if release is not None:
-        feats = _features(release)
+        feats = nr.cached_features(release)
         have = {'novnc': True, 'xvpvnc': feats['has_xvpvncproxy'],
                 'spice': feats['has_spice_html5proxy'], 'serial': feats['has_serial_console']}
         since = {'xvpvnc': 'nova-xvpvncproxy exists from %s to %s' % nr.XVPVNCPROXY,
@@ -518,7 +495,7 @@ def _validate_proxy(c, ctx):
         c.fail('console_proxy_ssl_only', 'is true but console_proxy_ssl_cert and console_proxy_ssl_key '
                'are not both set', 'false, or set the certificate and key paths')
     if ctx['release'] is not None and (cert or key or ssl_only):
-        if _features(ctx['release'])['proxy_tls']['cert'] is None:
+        if nr.cached_features(ctx['release'])['proxy_tls']['cert'] is None:
             c.fail('console_proxy_ssl_cert', '%s has no TLS options for its console proxy' % ctx['release'],
                    'empty on %s' % ctx['release'])
 
@@ -575,7 +552,7 @@ def _validate_compute(c, ctx):
 
     if mgmt:
         listen = listen or mgmt
-        if release is not None and 'serial' in types and _features(release)['serial']['listen'] is None \
+        if release is not None and 'serial' in types and nr.cached_features(release)['serial']['listen'] is None \
                 and serial_listen_given and serial_listen_given != mgmt:
             c.warnings.append('compute_console_serial_listen: ignored, %s has no [serial_console] listen '
                               '(removed after %s)' % (release, nr.SERIAL_LISTEN[1]))
@@ -680,29 +657,6 @@ def iptables_lines(rules, version=4):
     return out
 
 
-class _Conf(object):
-    """nova.conf entries: present values plus removal of older locations."""
-
-    def __init__(self, release):
-        self.release = release
-        self.present = []
-        self.absent = []
-
-    def set(self, group, key, value):
-        loc = _features(self.release)[group][key]
-        if loc is None:
-            return
-        self.present.append({'section': loc[0], 'option': loc[1], 'value': value})
-        for old in _old_locations(self.release, group, key):
-            entry = {'section': old[0], 'option': old[1], 'state': 'absent'}
-            if entry not in self.absent:
-                self.absent.append(entry)
-
-    def entries(self):
-        taken = set((e['section'], e['option']) for e in self.present)
-        return self.present + [e for e in self.absent if (e['section'], e['option']) not in taken]
-
-
 def console_plan(settings):
     """Validate ``settings`` and return the plan (plain dicts, lists, strings).
 
@@ -710,7 +664,7 @@ def console_plan(settings):
     """
     ctx = _validate(settings)
     release, distro, role, types = ctx['release'], ctx['distro'], ctx['role'], ctx['types']
-    feats = _features(release)
+    feats = nr.cached_features(release)
     plan = {
         'release': release,
         'console_types': list(types),
@@ -825,7 +779,7 @@ def _plan_proxy(ctx, feats, plan):
             nr.flagfile_line('vncproxy_wwwroot', _DIABLO_WWWROOT),
         ]
     else:
-        conf = _Conf(release)
+        conf = nr.ConfEntries(release)
         for name in types:
             group, host_key, port_key = _PROXIES[name][1:]
             conf.set(group, host_key, ctx['hosts'][name])
@@ -873,7 +827,7 @@ def _plan_compute(ctx, feats, plan):
             lines.append(nr.flagfile_line(vnc['novncproxy_base_url'][1], urls['novnc'].rstrip('/')))
         plan['flagfile'] = lines
     else:
-        conf = _Conf(release)
+        conf = nr.ConfEntries(release)
         conf.set('vnc', 'enabled', vnc_on)
         if vnc_on:
             conf.set('vnc', 'server_listen', listen)

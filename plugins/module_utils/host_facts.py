@@ -23,6 +23,8 @@
   capabilities``.
 * :func:`parse_ss_listen` - ``ss -ltnH`` (or ``ss -ltn``) lines listening on
   given ports.
+* :func:`parse_is_active` / :func:`firewall_backend` - the one choice of
+  the firewall backend (auto: firewalld, nftables, iptables).
 """
 
 from __future__ import (absolute_import, division, print_function)
@@ -427,3 +429,32 @@ def parse_ss_listen(text, ports=LIBVIRT_PORTS):
         if entry not in found:
             found.append(entry)
     return sorted(found, key=lambda e: (e['port'], e['address']))
+
+
+# -- the firewall backend -------------------------------------------------------------
+
+FIREWALL_BACKENDS = ('auto', 'iptables', 'nftables', 'firewalld', 'none')
+
+
+def parse_is_active(text, units=('firewalld', 'nftables')):
+    """``{unit: state}`` from ``systemctl is-active UNIT...`` output (one state per line, in order)."""
+    states = [line.strip() for line in (text or '').splitlines() if line.strip()]
+    return dict((unit, states[index] if index < len(states) else 'unknown') for index, unit in enumerate(units))
+
+
+def firewall_backend(requested, states):
+    """The backend for ``requested`` (one of FIREWALL_BACKENDS) given the units' ``states``.
+
+    ``auto``: firewalld when it runs, else nftables when nftables.service is
+    active (its ruleset loaded at boot), else iptables.
+    """
+    if requested not in FIREWALL_BACKENDS:
+        raise ValueError('%r is not a firewall backend (expected one of: %s)'
+                         % (requested, ', '.join(FIREWALL_BACKENDS)))
+    if requested != 'auto':
+        return requested
+    if states.get('firewalld') == 'active':
+        return 'firewalld'
+    if states.get('nftables') == 'active':
+        return 'nftables'
+    return 'iptables'

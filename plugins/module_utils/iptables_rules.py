@@ -12,8 +12,11 @@ commands.
 * :class:`Rule` is one rule of a chain, read from the tokens of an
   ``iptables -S`` / ``iptables-save`` line (or built from the module's
   arguments).  Two rules are equal when they mean the same thing to the
-  kernel as far as the module cares: chain, input interface, source,
-  protocol, destination port, conntrack state, target and REJECT type.  So
+  kernel as far as the module cares (chain, input interface, source,
+  protocol, destination port, conntrack state, target and REJECT type)
+  and carry the same ``-m comment``.  A rule of this collection carries
+  ``--comment "novaops.console_migration: OWNER/NAME"``, in the kernel's
+  ruleset, so ``iptables-save`` keeps the mark.  So
   ``-A INPUT -m state --state NEW -m tcp -p tcp --dport 6080 -j ACCEPT``
   (the form of the install guides, which is the form the module writes)
   equals ``-A INPUT -p tcp -m state --state NEW -m tcp --dport 6080 -j
@@ -21,14 +24,14 @@ commands.
   matches on is kept verbatim in the key, so such rules only equal
   themselves.
 * :class:`SaveFile` keeps the raw lines of an iptables-save / iptables-restore
-  file, finds the ``*filter`` block, its ``INPUT`` rules and the marker
-  comments (``# novaops.console_migration owner=<owner> name=<name>``) right
-  above them, and edits only inside that block.  Untouched lines are
+  file, finds the ``*filter`` block, its ``INPUT`` rules and the old scheme's
+  marker lines (``# novaops.console_migration owner=<owner> name=<name>``)
+  right above them, and edits only inside that block.  Untouched lines are
   rendered back byte for byte.
 * :func:`plan_insertions` decides where new rules go: after
   ``-A INPUT -i lo -j ACCEPT`` and right before the first ``REJECT``/``DROP``
   rule that follows it (the end of the chain if there is none).
-* :func:`build_wanted`, :func:`purge_counts`, :func:`plan_live` and
+* :func:`build_wanted`, :func:`legacy_owned`, :func:`plan_live` and
   :func:`edit_file` are the steps of one module run.
 """
 
@@ -47,6 +50,8 @@ except ImportError:  # pragma: no cover - typing is only used in type comments
 
 
 MARKER_PREFIX = '# novaops.console_migration'
+COMMENT_PREFIX = 'novaops.console_migration: '
+COMMENT_RE = re.compile(r'^novaops\.console_migration: ([a-z0-9_]+)/([a-z0-9_]+)$')
 NAME_PATTERN = r'^[a-z0-9_]+$'
 NAME_RE = re.compile(NAME_PATTERN)
 MARKER_RE = re.compile(r'^# novaops\.console_migration owner=([a-z0-9_]+) name=([a-z0-9_]+)[ \t]*$')
@@ -136,9 +141,9 @@ def _port_key(text):
     return text
 
 
-def parse_source(value):
-    # type: (str) -> ipaddress.IPv4Network
-    """Strictly parse a source given by the user: an IPv4 address or network.
+def parse_source(value, ipv6=False):
+    # type: (str, bool) -> ipaddress.IPv4Network
+    """Strictly parse a source given by the user: an IPv4 (or with ``ipv6`` IPv6) address or network.
 
     Raises ``ValueError`` with a message that explains the expected form.
     """
@@ -154,11 +159,11 @@ def parse_source(value):
         except ValueError:
             raise ValueError('%r is not an IPv4 address (192.168.1.10) or network in CIDR form (192.168.1.0/24)'
                              % (value,))
-        if loose.version == 4:
+        if loose.version == 4 or ipv6:
             raise ValueError('%r has host bits set; give the network (%s) or a plain address (%s)'
                              % (value, loose, text.split('/')[0]))
         network = loose
-    if network.version != 4:
+    if network.version != 4 and not ipv6:
         raise ValueError('%r is an IPv6 address or network; only IPv4 is supported' % (value,))
     if network.prefixlen == 0:
         raise ValueError('%r means any source; leave sources empty instead' % (value,))
@@ -187,6 +192,19 @@ def _rule_source(text):
     return network
 
 
+def comment_text(owner, name):
+    # type: (str, str) -> str
+    """The rule comment that marks a rule of ``owner``: ``novaops.console_migration: OWNER/NAME``."""
+    return '%s%s/%s' % (COMMENT_PREFIX, owner, name)
+
+
+def parse_comment(text):
+    # type: (Optional[str]) -> Optional[Tuple[str, str]]
+    """``(owner, name)`` of a rule comment of this collection, or None."""
+    match = COMMENT_RE.match(text or '')
+    return (match.group(1), match.group(2)) if match else None
+
+
 def marker_line(owner, name):
     # type: (str, str) -> str
     """The marker comment (without line ending) that precedes an owned rule."""
@@ -210,7 +228,7 @@ class Rule:
     """
 
     def __init__(self, chain='INPUT', source=None, protocol=None, dport=None, states=None, target=None,
-                 reject_with=None, in_interface=None, extra=(), tokens=None, text=None):
+                 reject_with=None, in_interface=None, extra=(), tokens=None, text=None, comment=None):
         self.chain = chain
         self.source = source                # IPv4Network, None (any) or an unparsed string
         self.protocol = protocol            # 'tcp', 'udp', ... or None
@@ -222,25 +240,27 @@ class Rule:
         self.extra = tuple(extra)           # everything else, verbatim and in order
         self.tokens = list(tokens) if tokens is not None else None  # as read, counters stripped
         self.text = text                    # the line as read, if any
+        self.comment = comment              # the -m comment text or None
 
     # -- construction -----------------------------------------------------
 
     @classmethod
-    def accept(cls, protocol, port, source=None):
-        # type: (str, Tuple[int, int], Optional[ipaddress.IPv4Network]) -> Rule
+    def accept(cls, protocol, port, source=None, comment=None):
+        # type: (str, Tuple[int, int], Optional[ipaddress.IPv4Network], Optional[str]) -> Rule
         """The guide's rule: NEW connections to ``port`` from ``source`` (any if None)."""
-        return cls(source=source, protocol=protocol, dport=tuple(port), states=frozenset(['NEW']), target='ACCEPT')
+        return cls(source=source, protocol=protocol, dport=tuple(port), states=frozenset(['NEW']), target='ACCEPT',
+                   comment=comment)
 
     @classmethod
-    def reject(cls, protocol, port):
-        # type: (str, Tuple[int, int]) -> Rule
+    def reject(cls, protocol, port, comment=None):
+        # type: (str, Tuple[int, int], Optional[str]) -> Rule
         """Refuse NEW connections to ``port`` from everybody not accepted before.
 
         Only NEW: packets of connections an ACCEPT let in (which match only
         their first packet) must not be reset afterwards.
         """
         return cls(protocol=protocol, dport=tuple(port), states=frozenset(['NEW']), target='REJECT',
-                   reject_with=REJECT_WITH[protocol])
+                   reject_with=REJECT_WITH[protocol], comment=comment)
 
     @classmethod
     def parse(cls, line):
@@ -257,7 +277,10 @@ class Rule:
         if tokens and _COUNTERS_RE.match(tokens[0]):
             tokens = tokens[1:]
         fields = dict(chain=None, source=None, protocol=None, dport=None, states=None, target=None,
-                      reject_with=None, in_interface=None)
+                      reject_with=None, in_interface=None, comment=None)
+        for index, token in enumerate(tokens[:-1]):
+            if token == '--comment' and (index == 0 or tokens[index - 1] != '!'):
+                fields['comment'] = tokens[index + 1]
         matches = []
         extra = []
         if '!' in tokens:
@@ -297,7 +320,7 @@ class Rule:
                 fields['in_interface'] = value()
             elif token in ('-m', '--match'):
                 module = value()
-                if module in ('tcp', 'udp', 'state', 'conntrack'):
+                if module in ('tcp', 'udp', 'state', 'conntrack', 'comment'):
                     matches.append(module)
                 else:
                     extra.extend([token, module])
@@ -307,6 +330,8 @@ class Rule:
                 fields['dport'] = _port_key(value())
             elif token in ('-j', '--jump'):
                 fields['target'] = value()
+            elif token == '--comment':
+                pass  # read above
             elif token == '--reject-with':
                 fields['reject_with'] = value()
             elif token in ('-c', '--set-counters'):
@@ -333,7 +358,20 @@ class Rule:
             source = str(source)
         states = tuple(sorted(self.states)) if self.states is not None else None
         return (self.chain, self.in_interface, source, self.protocol, self.dport, states, self.target,
-                self.reject_with, self.extra)
+                self.reject_with, self.extra, self.comment)
+
+    @property
+    def bare_key(self):
+        # type: () -> tuple
+        """:attr:`key` without the comment: what the rule does."""
+        return self.key[:-1]
+
+    @property
+    def owner(self):
+        # type: () -> Optional[str]
+        """The owner named by the rule's comment, or None."""
+        mark = parse_comment(self.comment)
+        return mark[0] if mark else None
 
     def __eq__(self, other):
         if not isinstance(other, Rule):
@@ -375,7 +413,7 @@ class Rule:
         """Whether :meth:`render` can write the rule in the guide's form."""
         return (self.chain is not None and self.in_interface is None and not self.extra
                 and not isinstance(self.source, str) and self.protocol in PROTOCOLS and self.dport is not None
-                and self.target is not None)
+                and self.target is not None and not re.search(r'["\\]', self.comment or ''))
 
     # -- rendering --------------------------------------------------------
 
@@ -391,6 +429,9 @@ class Rule:
         spec = self.spec()
         if not self.simple:
             spec = [token if token == '!' else shlex.quote(token) for token in spec]
+        elif self.comment is not None:
+            # iptables-save quotes with double quotes; the comments written here need no escapes.
+            spec = ['"%s"' % token if token == self.comment and ' ' in token else token for token in spec]
         return ' '.join(['-A', str(self.chain)] + spec)
 
     def spec(self):
@@ -409,7 +450,10 @@ class Rule:
             parts += ['-m', self.protocol, '-p', self.protocol]
         else:
             parts += ['-p', self.protocol, '-m', self.protocol]
-        parts += ['--dport', format_port(self.dport), '-j', self.target]
+        parts += ['--dport', format_port(self.dport)]
+        if self.comment is not None:
+            parts += ['-m', 'comment', '--comment', self.comment]
+        parts += ['-j', self.target]
         if self.reject_with is not None:
             parts += ['--reject-with', self.reject_with]
         return parts
@@ -625,43 +669,6 @@ class SaveFile:
             new.insert(0, marker_line(*marker) + '\n')
         self.lines[index:index] = new
 
-    def add_marker(self, entry, owner, name):
-        # type: (Entry, str, str) -> None
-        """Mark ``entry`` as (also) owned by ``owner``; the marker goes right above the rule."""
-        self.lines.insert(entry.index, marker_line(owner, name) + '\n')
-
-    def rename_marker(self, marker, name):
-        # type: (Marker, str) -> None
-        self.lines[marker.index] = marker_line(marker.owner, name) + '\n'
-
-    def claim(self, entry, owner, name, rule):
-        # type: (Entry, str, str, Rule) -> None
-        """Rewrite ``entry`` in the guide's form of ``rule`` and mark it as owned."""
-        self.lines[entry.index] = rule.render() + '\n'
-        self.add_marker(entry, owner, name)
-
-    def purge(self, owner, keep):
-        # type: (str, Set[tuple]) -> List[Rule]
-        """Drop ``owner``'s markers from INPUT rules whose key is not in ``keep``.
-
-        A rule line goes too when no other owner's marker is left on it.
-        Returns the rules whose lines were removed, in file order.
-        """
-        removed = []
-        while True:
-            for entry in self.entries():
-                mine = [marker for marker in entry.markers if marker.owner == owner]
-                if mine and entry.rule.key not in keep:
-                    break
-            else:
-                return removed
-            drop = [marker.index for marker in mine]
-            if len(mine) == len(entry.markers):
-                drop.append(entry.index)
-                removed.append(entry.rule)
-            for index in sorted(drop, reverse=True):
-                del self.lines[index]
-
     def append(self, other):
         # type: (SaveFile) -> None
         """Append the lines of ``other`` (a ``*filter`` block) to this file."""
@@ -684,6 +691,15 @@ class Wanted:
         return 'Wanted(%r, %r)' % (self.name, self.rule.render())
 
 
+def _insertions(rules, wanted):
+    """(position, rule) insertions for the rules of ``wanted`` that ``rules`` does not satisfy yet."""
+    missing = []
+    for item in wanted:
+        if not _satisfied(rules + missing, item.rule):
+            missing.append(item.rule)
+    return plan_insertions(rules, missing)
+
+
 def _name_error(label, value):
     # type: (str, object) -> str
     return '%s must match %s (lower case letters, digits and _), got %r' % (label, NAME_PATTERN, value)
@@ -697,13 +713,14 @@ def check_name(label, value):
     return value
 
 
-def build_wanted(items, reject_others=True):
-    # type: (Sequence[dict], bool) -> List[Wanted]
+def build_wanted(items, reject_others=True, owner=None, ipv6=False):
+    # type: (Sequence[dict], bool, Optional[str], bool) -> List[Wanted]
     """Validate the module's O(rules) and return the wanted rules.
 
     Every ACCEPT comes first, in the order of ``items`` and of their
     sources; then the REJECT rules of the entries that have sources (when
     ``reject_others``), so that no REJECT of ours is above an ACCEPT of ours.
+    With ``owner``, each rule carries the comment ``OWNER/NAME``.
     Raises ``ValueError`` naming ``rules[i].field``.
     """
     accepts = []
@@ -741,7 +758,7 @@ def build_wanted(items, reject_others=True):
         for position, source in enumerate(sources):
             source_label = '%s.sources[%d]' % (label, position)
             try:
-                network = parse_source(source)
+                network = parse_source(source, ipv6)
             except ValueError as exc:
                 raise ValueError('%s: %s' % (source_label, exc))
             if network in networks:
@@ -749,123 +766,141 @@ def build_wanted(items, reject_others=True):
                                  % (source_label, format_source(network), label, networks.index(network)))
             networks.append(network)
 
+        comment = comment_text(owner, name) if owner else None
         for network in networks or [None]:
-            rule = Rule.accept(protocol, port, network)
-            if rule.key in seen:
+            rule = Rule.accept(protocol, port, network, comment)
+            if rule.bare_key in seen:
+                first = seen[rule.bare_key]
                 raise ValueError('%s (%s): %s is already given by rules[%d] (%s)'
-                                 % (label, name, rule.describe(), seen[rule.key], items[seen[rule.key]]['name']))
-            seen[rule.key] = number
+                                 % (label, name, rule.describe(), first, items[first]['name']))
+            seen[rule.bare_key] = number
             accepts.append(Wanted(name, rule))
         if networks and reject_others:
-            rule = Rule.reject(protocol, port)
-            if rule.key not in seen:
-                seen[rule.key] = number
+            rule = Rule.reject(protocol, port, comment)
+            if rule.bare_key not in seen:
+                seen[rule.bare_key] = number
                 rejects.append(Wanted(name, rule))
     return accepts + rejects
 
 
-def purge_counts(save, owner, wanted):
-    # type: (SaveFile, str, Sequence[Wanted]) -> Tuple[Dict[tuple, int], Dict[tuple, int]]
-    """What purging ``owner``'s stale rules does to the file, per rule key.
-
-    Returns ``(removed, remaining)``: how many lines of each key the purge
-    removes (in file order), and how many lines of that key stay in the file.
-    """
-    trial = save.copy()
-    removed_rules = trial.purge(owner, set(w.rule.key for w in wanted))
-    removed = collections.OrderedDict()
-    for rule in removed_rules:
-        removed[rule.key] = removed.get(rule.key, 0) + 1
-    remaining = collections.Counter(entry.rule.key for entry in trial.entries())
-    return removed, dict((key, remaining.get(key, 0)) for key in removed)
+def legacy_owned(save, owner):
+    # type: (SaveFile, str) -> collections.Counter
+    """Bare keys of the file's rules that only ``owner``'s marker comment lines mark (the old scheme)."""
+    found = collections.Counter()
+    for entry in save.entries():
+        if entry.rule.comment is None and entry.markers and all(m.owner == owner for m in entry.markers):
+            found[entry.rule.bare_key] += 1
+    return found
 
 
-LivePlan = collections.namedtuple('LivePlan', 'deletes inserts created chain')
+def _satisfied(chain, rule):
+    # type: (Sequence[Rule], Rule) -> bool
+    """Whether ``chain`` has ``rule``, or the same rule without any comment of this collection."""
+    return any(r.key == rule.key or (r.bare_key == rule.bare_key and parse_comment(r.comment) is None)
+               for r in chain)
 
 
-def plan_live(rules, wanted, removed=None, remaining=None):
-    # type: (Sequence[Rule], Sequence[Wanted], Optional[Dict[tuple, int]], Optional[Dict[tuple, int]]) -> LivePlan
-    """Changes to the live INPUT chain ``rules``.
+LivePlan = collections.namedtuple('LivePlan', 'replaces deletes inserts chain')
 
-    ``removed``/``remaining`` come from :func:`purge_counts`: for each key,
-    as many live copies are deleted as the purge removes from the file, but
-    never so many that fewer copies stay live than lines stay in the file.
 
-    Returns ``deletes`` (live rules, for ``iptables -D INPUT``, in order),
-    ``inserts`` (``(1-based position, rule)`` for ``iptables -I INPUT``, in
-    order), ``created`` (keys of the wanted rules that get inserted) and
-    ``chain`` (the chain afterwards).
+def plan_live(rules, wanted, owner, legacy=None, purge=True):
+    # type: (Sequence[Rule], Sequence[Wanted], str, Optional[Dict[tuple, int]], bool) -> LivePlan
+    """Changes to the live INPUT chain ``rules`` for ``owner``.
+
+    * ``legacy`` (:func:`legacy_owned`): live rules without a comment that
+      the old file markers give to ``owner`` are adopted in place (a
+      ``replaces`` entry, ``iptables -R``) when wanted, else deleted.
+    * With ``purge``, rules with ``owner``'s comment that are not wanted
+      (or repeat a wanted one) are deleted.
+    * Wanted rules the chain lacks are inserted (:func:`plan_insertions`),
+      unless a rule that does the same carries no comment of this
+      collection (the operator's): that one is left alone.
+
+    Returns ``replaces`` (``(1-based position, rule)``), ``deletes`` (live
+    rules for ``iptables -D``), ``inserts`` (``(1-based position, rule)``
+    for ``iptables -I``), each in order, and ``chain``, the chain afterwards.
     """
     chain = list(rules)
+    legacy = collections.Counter(legacy or {})
+    by_bare = dict((w.rule.bare_key, w.rule) for w in wanted)
+    replaces = []
+    stale = []
+    for index, rule in enumerate(chain):
+        if rule.comment is None and legacy.get(rule.bare_key, 0) > 0:
+            legacy[rule.bare_key] -= 1
+            new = by_bare.get(rule.bare_key)
+            if new is not None and not any(r.key == new.key for r in chain):
+                chain[index] = new
+                replaces.append((index + 1, new))
+            elif purge:
+                stale.append(rule)
+    wanted_keys = set(w.rule.key for w in wanted)
+    seen = set()
+    for rule in chain:
+        if rule.owner == owner:
+            if purge and (rule.key not in wanted_keys or rule.key in seen):
+                stale.append(rule)
+            seen.add(rule.key)
     deletes = []
-    for key, count in (removed or {}).items():
-        copies = [rule for rule in chain if rule.key == key]
-        keep = (remaining or {}).get(key, 0)
-        for rule in copies[:min(count, max(0, len(copies) - keep))]:
-            chain.remove(rule)  # the first equal rule, like iptables -D
-            deletes.append(rule)
-    present = set(rule.key for rule in chain)
-    missing = []
-    for item in wanted:
-        if item.rule.key not in present:
-            missing.append(item.rule)
-            present.add(item.rule.key)
+    for rule in stale:
+        chain.remove(rule)  # the first equal rule, like iptables -D
+        deletes.append(rule)
     inserts = []
-    for position, rule in plan_insertions(chain, missing):
+    for position, rule in _insertions(chain, wanted):
         chain.insert(position, rule)
         inserts.append((position + 1, rule))
-    return LivePlan(deletes, inserts, set(rule.key for rule in missing), chain)
+    return LivePlan(replaces, deletes, inserts, chain)
 
 
 FileEdit = collections.namedtuple('FileEdit', 'added removed marked')
 
 
-def edit_file(save, owner, wanted, created, purge=True, claim=False):
-    # type: (SaveFile, str, Sequence[Wanted], Set[tuple], bool, bool) -> FileEdit
-    """Bring the ``*filter`` block of ``save`` in line with ``wanted``.
+def edit_file(save, owner, wanted, purge=True):
+    # type: (SaveFile, str, Sequence[Wanted], bool) -> FileEdit
+    """Bring the ``*filter`` block of ``save`` in line with ``wanted``, as :func:`plan_live` does live.
 
-    * With ``purge``, ``owner``'s rules that are not wanted any more lose
-      ``owner``'s marker, and their line when no other owner marks it.
-    * A wanted rule already in the file keeps its line.  If another owner
-      marks it, ``owner``'s marker is added too; an unmarked line is the
-      operator's and stays unmarked, except with ``claim`` when the rule is
-      in ``created`` (the block was just made from ``iptables-save`` after
-      the module inserted that rule): then the line is rewritten in the
-      guide's form and marked.
-    * A missing wanted rule is inserted (see :func:`plan_insertions`), with
-      ``owner``'s marker if its key is in ``created`` (the module inserted it
-      live in this run), without one if it was already live and so not made
-      by the module.
+    * ``owner``'s old marker lines go.  A line only they marked is rewritten
+      with ``owner``'s comment when wanted, else removed (with ``purge``);
+      a line other owners' markers still mark stays as it is.
+    * With ``purge``, lines with ``owner``'s comment that are not wanted
+      (or repeat a wanted one) are removed.
+    * A wanted rule the file lacks is inserted (see :func:`plan_insertions`),
+      unless a line without a comment of this collection does the same.
 
+    Lines of other rules, other chains and tables are kept byte for byte.
     Returns ``added`` and ``removed`` rules and ``marked``, the number of
-    marker-only changes.
+    lines that only changed their mark.
     """
-    removed = save.purge(owner, set(w.rule.key for w in wanted)) if purge else []
+    by_bare = dict((w.rule.bare_key, w.rule) for w in wanted)
+    wanted_keys = set(w.rule.key for w in wanted)
+    removed = []
     marked = 0
-    missing = []
-    names = {}
-    for item in wanted:
-        entries = [entry for entry in save.entries() if entry.rule.key == item.rule.key]
-        if not entries:
-            if item.rule.key not in names:
-                names[item.rule.key] = item.name
-                missing.append(item.rule)
-            continue
-        mine = [marker for entry in entries for marker in entry.markers if marker.owner == owner]
-        if mine:
-            if mine[0].name != item.name:
-                save.rename_marker(mine[0], item.name)
-                marked += 1
-            continue
-        others = [entry for entry in entries if entry.markers]
-        if others:
-            save.add_marker(others[0], owner, item.name)
+    # The old scheme: marker lines above the rule.
+    while True:
+        entry = next((e for e in save.entries() if any(m.owner == owner for m in e.markers)), None)
+        if entry is None:
+            break
+        mine = [m for m in entry.markers if m.owner == owner]
+        only_mine = len(mine) == len(entry.markers) and entry.rule.comment is None
+        new = by_bare.get(entry.rule.bare_key) if only_mine else None
+        present = any(e.rule.key == new.key for e in save.entries()) if new is not None else True
+        if only_mine and new is not None and not present:
+            save.lines[entry.index] = new.render() + '\n'
             marked += 1
-        elif claim and item.rule.key in created:
-            save.claim(entries[0], owner, item.name, item.rule)
+        elif only_mine and purge:
+            removed.append(entry.rule)
+            del save.lines[entry.index]
+        for marker in sorted(mine, key=lambda m: m.index, reverse=True):
+            del save.lines[marker.index]
+    for entry in reversed(save.entries()):
+        if entry.rule.owner == owner and purge:
+            first = not any(e.rule.key == entry.rule.key for e in save.entries() if e.index < entry.index)
+            if entry.rule.key not in wanted_keys or not first:
+                removed.append(entry.rule)
+                del save.lines[entry.index]
+    removed.reverse()
     added = []
-    for position, rule in plan_insertions([entry.rule for entry in save.entries()], missing):
-        marker = (owner, names[rule.key]) if rule.key in created else None
-        save.insert(position, rule, marker)
+    for position, rule in _insertions([entry.rule for entry in save.entries()], wanted):
+        save.insert(position, rule)
         added.append(rule)
     return FileEdit(added, removed, marked)

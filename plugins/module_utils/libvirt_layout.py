@@ -36,8 +36,8 @@ _RESTARTS = {
 
 
 def restart_table():
-    """{layout: {change: [units]}}, a copy for the plan."""
-    return dict((layout, dict((k, list(v)) for k, v in table.items())) for layout, table in _RESTARTS.items())
+    """{change: {layout: [units]}}, a copy for the plan."""
+    return dict((change, dict((layout, list(_RESTARTS[layout][change])) for layout in LAYOUTS)) for change in CHANGES)
 
 
 def restart_units(layout, changed):

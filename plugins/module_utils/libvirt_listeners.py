@@ -372,6 +372,16 @@ def empty_units():
     return dict(enabled=[], disabled=[], started=[], stopped=[], restarted=[])
 
 
+def _unit_steps(units, *actions):
+    """systemctl steps for (verb, report key, names) actions that name units; recorded in ``units``."""
+    steps = []
+    for verb, key, names in actions:
+        if names:
+            steps.append([verb, '--'] + names)
+            units[key] = names
+    return steps
+
+
 def plan_socket_units(states, daemon, transport, activate):
     """The systemctl steps for socket activation, as (argv tail, units report) pairs."""
     def st(name):
@@ -395,13 +405,7 @@ def plan_socket_units(states, daemon, transport, activate):
     service_failed = st(service).get('active') == 'failed'
 
     units = empty_units()
-    steps = []
-    if disable:
-        steps.append(['disable', '--'] + disable)
-        units['disabled'] = disable
-    if enable:
-        steps.append(['enable', '--'] + enable)
-        units['enabled'] = enable
+    steps = _unit_steps(units, ('disable', 'disabled', disable), ('enable', 'enabled', enable))
     if not activate:
         return steps, units
     runtime = []
@@ -438,13 +442,6 @@ def socket_activation_needed(states, daemon, transport, files_changed):
 def plan_legacy_sockets(states, restart):
     """Legacy mode on systemd: the TCP/TLS sockets of libvirtd and virtproxyd must not listen."""
     units = empty_units()
-    steps = []
     disable = [u for u in listen_sockets() if states.get(u, {}).get('file') in DISABLE_NEEDED]
     stop = [u for u in listen_sockets() if states.get(u, {}).get('active') in BUSY_STATES] if restart else []
-    if disable:
-        steps.append(['disable', '--'] + disable)
-        units['disabled'] = disable
-    if stop:
-        steps.append(['stop', '--'] + stop)
-        units['stopped'] = stop
-    return steps, units
+    return _unit_steps(units, ('disable', 'disabled', disable), ('stop', 'stopped', stop)), units

@@ -358,48 +358,6 @@ def _validate_tls_files(c):
 
 # --------------------------------------------------------------- plan
 
-def _old_locations(release, key):
-    """INI locations the option had before ``release`` (diablo left out), not the current one."""
-    current = nr.features(release)['migration'][key]
-    out = []
-    for name in nr.RELEASE_NAMES[1:nr.release_index(release)]:
-        loc = nr.features(name)['migration'][key]
-        if loc is not None and loc != current and loc not in out:
-            out.append(loc)
-    return out
-
-
-class _Conf(object):
-    """nova.conf entries for the migration options of one release."""
-
-    def __init__(self, release):
-        self.release = release
-        self.present = []
-        self.absent = []
-
-    def _drop(self, section, option):
-        entry = {'section': section, 'option': option, 'state': 'absent'}
-        if entry not in self.absent:
-            self.absent.append(entry)
-
-    def set(self, key, value):
-        section, option = nr.features(self.release)['migration'][key]
-        self.present.append({'section': section, 'option': option, 'value': value})
-        for old in _old_locations(self.release, key):
-            self._drop(*old)
-
-    def remove(self, key):
-        loc = nr.features(self.release)['migration'][key]
-        if loc is not None:
-            self._drop(*loc)
-        for old in _old_locations(self.release, key):
-            self._drop(*old)
-
-    def entries(self):
-        taken = set((e['section'], e['option']) for e in self.present)
-        return self.present + [e for e in self.absent if (e['section'], e['option']) not in taken]
-
-
 def migration_uri(transport):
     """The libvirt URI template nova uses for ``transport`` (``%s`` is the destination)."""
     return 'qemu+%s://%%s/system' % transport
@@ -466,19 +424,19 @@ def migration_plan(settings):
                              re.sub(r',\s+', ',', flags['live_migration_flag'])),
         ]
     else:
-        conf = _Conf(release)
+        conf = nr.ConfEntries(release)
         if migration['live_migration_scheme'] is not None:
-            conf.set('live_migration_scheme', transport)
-            conf.remove('live_migration_uri')
+            conf.set('migration', 'live_migration_scheme', transport)
+            conf.remove('migration', 'live_migration_uri')
         else:
-            conf.set('live_migration_uri', uri)
+            conf.set('migration', 'live_migration_uri', uri)
         if migration['live_migration_inbound_addr'] is not None:
-            conf.set('live_migration_inbound_addr', ctx['address'])
+            conf.set('migration', 'live_migration_inbound_addr', ctx['address'])
         if ctx['bandwidth']:
-            conf.set('live_migration_bandwidth', ctx['bandwidth'])
+            conf.set('migration', 'live_migration_bandwidth', ctx['bandwidth'])
         for key, value in sorted(ctx['permits'].items()):
             if value is not None:
-                conf.set(key, value)
+                conf.set('migration', key, value)
         plan['nova_conf'] = conf.entries()
     if migration['live_migration_inbound_addr'] is None:
         warnings.append('live_migration_address: %s has no [libvirt] live_migration_inbound_addr (added in %s): '

@@ -530,3 +530,63 @@ def packages(release, distro):
         out[service] = {'package': names['package'] if known else None,
                         'service': names['service'] if known else None}
     return out
+
+
+_FEATURE_CACHE = {}
+
+
+def cached_features(release):
+    """features() of ``release``, computed once per process (callers must not change it)."""
+    name = normalize_release(release)
+    if name not in _FEATURE_CACHE:
+        _FEATURE_CACHE[name] = features(name)
+    return _FEATURE_CACHE[name]
+
+
+def old_locations(release, group, key):
+    """Every INI location option ``group``/``key`` had before ``release``, not its current one.
+
+    Diablo (a flagfile, not INI) is left out.
+    """
+    current = cached_features(release)[group][key]
+    out = []
+    for name in RELEASE_NAMES[1:release_index(release)]:
+        loc = cached_features(name)[group][key]
+        if loc is not None and loc != current and loc not in out:
+            out.append(loc)
+    return out
+
+
+class ConfEntries(object):
+    """nova.conf entries of one release: each option at its location there, its older locations removed."""
+
+    def __init__(self, release):
+        self.release = release
+        self.present = []
+        self.absent = []
+
+    def _drop(self, section, option):
+        entry = {'section': section, 'option': option, 'state': 'absent'}
+        if entry not in self.absent:
+            self.absent.append(entry)
+
+    def set(self, group, key, value):
+        """Set the option where ``release`` reads it (nothing where it has none)."""
+        loc = cached_features(self.release)[group][key]
+        if loc is None:
+            return
+        self.present.append({'section': loc[0], 'option': loc[1], 'value': value})
+        for old in old_locations(self.release, group, key):
+            self._drop(*old)
+
+    def remove(self, group, key):
+        """Remove the option from its current and older locations."""
+        loc = cached_features(self.release)[group][key]
+        if loc is not None:
+            self._drop(*loc)
+        for old in old_locations(self.release, group, key):
+            self._drop(*old)
+
+    def entries(self):
+        taken = set((e['section'], e['option']) for e in self.present)
+        return self.present + [e for e in self.absent if (e['section'], e['option']) not in taken]

@@ -25,6 +25,9 @@ __metaclass__ = type
 
 import copy
 
+# Firewall backends whose packages and services each family lists.
+FIREWALL_PACKAGES = ('iptables', 'nftables')
+
 # Shared by every family unless an entry overrides it.
 SHARED = {
     'nova_conf': '/etc/nova/nova.conf',
@@ -82,8 +85,9 @@ _DEBIAN = {
         'sasl': ('sasl2-bin', 'libsasl2-modules'),
         'ssh': ('openssh-server', 'openssh-client'),
         'iptables': ('iptables', 'iptables-persistent'),
+        'nftables': ('nftables',),
     },
-    'services': {'ssh': 'ssh', 'iptables': ('netfilter-persistent',)},
+    'services': {'ssh': 'ssh', 'iptables': ('netfilter-persistent',), 'nftables': ('nftables',)},
     # service: (package, unit)
     'console': {
         'nova-novncproxy': ('nova-consoleproxy', 'nova-novncproxy'),
@@ -136,8 +140,9 @@ PLATFORMS = {
             'sasl': ('cyrus-sasl', 'cyrus-sasl-md5'),
             'ssh': ('openssh-server', 'openssh-clients'),
             'iptables': ('iptables', 'iptables-services'),
+            'nftables': ('nftables',),
         },
-        'services': {'ssh': 'sshd', 'iptables': ('iptables',)},
+        'services': {'ssh': 'sshd', 'iptables': ('iptables',), 'nftables': ('nftables',)},
         'console': {
             'nova-novncproxy': ('openstack-nova-novncproxy', 'openstack-nova-novncproxy'),
             'nova-spicehtml5proxy': ('openstack-nova-spicehtml5proxy', 'openstack-nova-spicehtml5proxy'),
@@ -221,6 +226,16 @@ def nova_packages():
     return out
 
 
+def all_packages(family):
+    """Every package the table names for ``family``: what the roles may install or look at."""
+    entry = platform(family)
+    out = list(entry['nova_packages'])
+    for names in entry['packages'].values():
+        out.extend(names)
+    out.extend(package for package, _unit in entry['console'].values() if package)
+    return sorted(set(out))
+
+
 def host_record(facts, firewall_backend, nova_conf_path=None):
     """What the common role records in ``__novaops_host`` besides release and backend.
 
@@ -230,14 +245,15 @@ def host_record(facts, firewall_backend, nova_conf_path=None):
     if family is None:
         return {'distro': None, 'supported': supported()}
     entry = platform(family)
-    iptables = firewall_backend == 'iptables'
+    # firewalld is the host's own: the collection installs nothing for it.
+    packaged = firewall_backend in FIREWALL_PACKAGES
     return {
         'distro': family,
         'supported': supported(),
         'package_manager': entry['package_manager'],
         'nova_conf_path': nova_conf_path or entry['nova_conf'],
-        'firewall_packages': list(entry['packages']['iptables']) if iptables else [],
-        'firewall_services': list(entry['services']['iptables']) if iptables else [],
+        'firewall_packages': list(entry['packages'][firewall_backend]) if packaged else [],
+        'firewall_services': list(entry['services'][firewall_backend]) if packaged else [],
         'nova_account': entry['nova_account'],
         'qemu_account': entry['qemu_account'],
     }

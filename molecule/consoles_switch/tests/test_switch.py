@@ -2,7 +2,7 @@
 
 import pytest
 
-from helpers import http_get, nova_conf
+from helpers import find_rules, http_get, nova_conf
 
 
 @pytest.fixture(scope="module")
@@ -31,9 +31,9 @@ def test_old_port_closed_in_the_firewall(proxy):
     live = proxy.check_output("iptables -S INPUT")
     saved = proxy.file("/etc/iptables/rules.v4").content_string
     for text in (live, saved):
-        assert "--dport 6082 -j ACCEPT" in text
-        assert "--dport 6083 -j ACCEPT" in text
-        assert "--dport 6080 " not in text
+        assert find_rules(text, owner="console_proxy", name="spice", dport="6082", target="ACCEPT"), text
+        assert find_rules(text, owner="console_proxy", name="serial", dport="6083", target="ACCEPT"), text
+        assert not find_rules(text, dport="6080"), text
 
 
 def test_debian_selects_spice(proxy):

@@ -8,7 +8,7 @@ import os
 import re
 import subprocess
 
-from helpers import nova_conf, recap, run_playbook
+from helpers import delete_rule_command, find_rules, nova_conf, recap, run_playbook
 
 PROJECT = os.environ.get("MOLECULE_PROJECT_DIRECTORY", ".")
 VERIFY = os.path.join(PROJECT, "playbooks", "verify.yml")
@@ -44,8 +44,11 @@ def _nova_migration_lines(stdout):
 
 def test_a_peer_closed_libvirt_port_breaks_nova_live_migration_and_site_repairs_it(lab):
     compute1 = lab["compute1"].interface("eth0").addresses[0]
-    rule = "INPUT -s %s/32 -p tcp -m state --state NEW -m tcp --dport 16514 -j ACCEPT" % compute1
-    lab["compute2"].check_output("iptables -D " + rule)
+    match = dict(owner="live_migration", source="%s/32" % compute1, protocol="tcp", dport="16514", target="ACCEPT")
+    rules = find_rules(lab["compute2"].check_output("iptables -S INPUT"), **match)
+    assert len(rules) == 1, rules
+    lab["compute2"].check_output(delete_rule_command(rules[0]))
+    assert not find_rules(lab["compute2"].check_output("iptables -S INPUT"), **match)
 
     broken = run_playbook(VERIFY)
     lines = _nova_migration_lines(broken.stdout)
@@ -55,7 +58,8 @@ def test_a_peer_closed_libvirt_port_breaks_nova_live_migration_and_site_repairs_
     repair = run_playbook(SITE)
     assert repair.returncode == 0, repair.stdout[-4000:]
     assert recap(repair.stdout)["compute2"] > 0
-    assert ("-A " + rule) in lab["compute2"].check_output("iptables -S INPUT")
+    assert [rule["line"] for rule in find_rules(lab["compute2"].check_output("iptables -S INPUT"), **match)] == [
+        rules[0]["line"]]
 
     fixed = run_playbook(VERIFY)
     assert fixed.returncode == 0, fixed.stdout[-4000:]

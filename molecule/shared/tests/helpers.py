@@ -4,6 +4,7 @@ import configparser
 import json
 import os
 import re
+import shlex
 import subprocess
 import textwrap
 
@@ -65,3 +66,38 @@ def run_playbook(playbook, *args):
 def recap(stdout):
     """{host: changed count} from a PLAY RECAP."""
     return {host: int(changed) for host, changed in re.findall(r"^(\S+)\s+: ok=\d+\s+changed=(\d+)", stdout, re.M)}
+
+
+RULE_COMMENT = "novaops.console_migration: "
+RULE_FIELDS = {"-s": "source", "-p": "protocol", "--dport": "dport", "-j": "target", "--comment": "comment"}
+
+
+def iptables_rules(text, chain="INPUT"):
+    """The -A rules of `chain` in `iptables -S` or iptables-save text, in order.
+
+    Each is {source, protocol, dport, target, comment, owner, name, words, line}; absent fields are None.
+    """
+    rules = []
+    for line in text.splitlines():
+        if not line.startswith("-A %s " % chain):
+            continue
+        words = shlex.split(line)
+        rule = dict.fromkeys(list(RULE_FIELDS.values()) + ["owner", "name"])
+        for flag, value in zip(words, words[1:]):
+            if flag in RULE_FIELDS:
+                rule[RULE_FIELDS[flag]] = value
+        if (rule["comment"] or "").startswith(RULE_COMMENT):
+            rule["owner"], _sep, rule["name"] = rule["comment"][len(RULE_COMMENT):].partition("/")
+        rule.update(words=words, line=line)
+        rules.append(rule)
+    return rules
+
+
+def find_rules(text, chain="INPUT", **match):
+    """The rules of :func:`iptables_rules` whose fields equal `match` (owner="live_migration", dport="16514")."""
+    return [rule for rule in iptables_rules(text, chain) if all(rule[key] == value for key, value in match.items())]
+
+
+def delete_rule_command(rule):
+    """The `iptables -D` command line that deletes `rule` (an entry of :func:`iptables_rules`)."""
+    return " ".join(["iptables", "-D"] + [shlex.quote(word) for word in rule["words"][1:]])

@@ -54,3 +54,10 @@ def test_iptables_persistence_per_distribution():
     assert redhat['firewall_services'] == ['iptables']
     assert debian['firewall_services'] == ['netfilter-persistent']
     assert platforms.host_record({'os_family': 'Debian'}, 'firewalld')['firewall_packages'] == []
+    assert platforms.host_record({'os_family': 'Debian'}, 'none')['firewall_services'] == []
+
+
+def test_nftables_per_distribution():
+    for facts in ({'os_family': 'RedHat'}, {'os_family': 'Debian'}, {'os_family': 'Debian', 'distribution': 'Ubuntu'}):
+        record = platforms.host_record(facts, 'nftables')
+        assert (record['firewall_packages'], record['firewall_services']) == (['nftables'], ['nftables'])

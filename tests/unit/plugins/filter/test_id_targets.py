@@ -128,7 +128,7 @@ def test_the_role_names_its_id_variables():
         tasks = yaml.safe_load(handle)
     names = [t['name'] for t in tasks]
     assert names.index('Validate the settings and plan live migration') < names.index(
-        'Read the nova and QEMU account ids')   # bad ids are refused by the planner first
+        'Choose one UID and GID per account across the compute hosts')   # bad ids are refused by the planner first
     choose = [t for t in tasks if t['name'].startswith('Choose one UID')][0]
     assert 'names=__live_migration_id_vars' in choose['ansible.builtin.set_fact']['__live_migration_id_targets']
     with open(os.path.join(root, 'roles', 'live_migration', 'vars', 'main.yml'), encoding='utf-8') as handle:

@@ -566,9 +566,9 @@ def proxy_settings(**overrides):
     # internal keys and the firewall backend
     (proxy_settings(role='controller'), "role: 'controller' is not a console role"),
     (proxy_settings(distro='gentoo'), "distro: 'gentoo' is not a supported distribution family"),
-    (proxy_settings(novaops_firewall_backend='nftables'),
-     "novaops_firewall_backend: 'nftables' is not a firewall backend (expected one of: auto, iptables, "
-     "firewalld, none)"),
+    (proxy_settings(novaops_firewall_backend='nft'),
+     "novaops_firewall_backend: 'nft' is not a firewall backend (expected one of: auto, iptables, "
+     "nftables, firewalld, none)"),
 ])
 def test_each_validation_error(settings, line):
     lines = problems(settings)

@@ -14,7 +14,6 @@ from ansible_collections.novaops.console_migration.plugins.module_utils.iptables
     IptablesError,
     Rule,
     SaveFile,
-    Wanted,
     build_wanted,
     check_name,
     edit_file,
@@ -27,7 +26,9 @@ from ansible_collections.novaops.console_migration.plugins.module_utils.iptables
     parse_source,
     plan_insertions,
     plan_live,
-    purge_counts,
+    legacy_owned,
+    comment_text,
+    parse_comment,
 )
 
 GUIDE = '-A INPUT -m state --state NEW -m tcp -p tcp --dport 6080 -j ACCEPT'
@@ -233,6 +234,8 @@ B = Rule.accept('tcp', (6081, 6081))
 VNC = Rule.accept('tcp', (5900, 5999), net('10.0.0.0/24'))
 VNC2 = Rule.accept('tcp', (5900, 5999), net('10.1.0.0/24'))
 VNC_REJECT = Rule.reject('tcp', (5900, 5999))
+LO = Rule.parse('-A INPUT -i lo -j ACCEPT')
+REJECT_ALL = Rule.parse('-A INPUT -j REJECT --reject-with icmp-host-prohibited')
 
 
 def test_insertions_go_before_first_reject_after_lo_in_order():
@@ -415,98 +418,113 @@ def test_insert_at_the_end_and_into_an_empty_chain():
     assert bare.render() == '*filter\n' + A.render() + '\nCOMMIT\n'
 
 
-def test_purge_removes_own_lines_and_markers_only():
-    text = RHEL.replace('-A INPUT -j REJECT', (
-        mark('me', 'a') + A.render() + '\n'
-        + mark('other', 'b') + mark('me', 'b') + B.render() + '\n'
-        + '# operator note\n' + VNC.render() + '\n'
-        + mark('other', 'v') + VNC_REJECT.render() + '\n'
-        + '-A INPUT -j REJECT'))
-    save = SaveFile.parse(text)
-    assert save.purge('me', {A.key}) == []  # A still wanted, B shared: only the marker goes
-    assert save.render() == text.replace(mark('me', 'b'), '')
-    save = SaveFile.parse(text)
-    assert save.purge('me', set()) == [A]
-    assert save.render() == text.replace(mark('me', 'a') + A.render() + '\n', '').replace(mark('me', 'b'), '')
-    assert save.purge('nobody', set()) == []
+# -- ownership by rule comment ------------------------------------------------------------
+
+SAVED = ('-A INPUT -s 10.0.0.5/32 -p tcp -m state --state NEW -m tcp --dport 5900:5999 '
+         '-m comment --comment "novaops.console_migration: compute_console/displays" -j ACCEPT')
 
 
-def test_purge_counts():
-    text = RHEL.replace('-A INPUT -j REJECT', (
-        mark('me', 'a') + A.render() + '\n' + A.render() + '\n' + mark('me', 'b') + B.render() + '\n'
-        + '-A INPUT -j REJECT'))
-    save = SaveFile.parse(text)
-    removed, remaining = purge_counts(save, 'me', [Wanted('b', B)])
-    assert list(removed.items()) == [(A.key, 1)]
-    assert remaining == {A.key: 1}
-    assert save.render() == text  # only a trial
+def wanted_displays(owner='compute_console'):
+    return build_wanted([{'name': 'displays', 'port': '5900:5999', 'sources': ['10.0.0.5']}], owner=owner)
 
 
-# -- plan_live -------------------------------------------------------------------------
+def test_comment_scheme_and_render():
+    assert comment_text('compute_console', 'displays') == 'novaops.console_migration: compute_console/displays'
+    assert parse_comment('novaops.console_migration: compute_console/displays') == ('compute_console', 'displays')
+    assert parse_comment('allow vnc') is None and parse_comment(None) is None
+    accept, reject = [w.rule for w in wanted_displays()]
+    assert accept.render() == ('-A INPUT -s 10.0.0.5 -m state --state NEW -m tcp -p tcp --dport 5900:5999 '
+                               '-m comment --comment "novaops.console_migration: compute_console/displays" -j ACCEPT')
+    assert accept.spec()[-4:] == ['--comment', 'novaops.console_migration: compute_console/displays', '-j', 'ACCEPT']
+    assert reject.render().endswith('--comment "novaops.console_migration: compute_console/displays" '
+                                    '-j REJECT --reject-with tcp-reset')
 
-def test_plan_live_inserts_missing_and_positions_are_one_based():
-    plan = plan_live(RHEL_CHAIN, [Wanted('a', A), Wanted('b', B)])
+
+def test_saved_rule_keeps_its_owner():
+    # What iptables-save prints for a rule of ours: still ours, equal to the wanted rule.
+    rule = Rule.parse(SAVED)
+    assert rule.owner == 'compute_console'
+    assert rule == wanted_displays()[0].rule
+    assert rule != Rule.parse(SAVED.replace(' -m comment --comment "novaops.console_migration: '
+                                            'compute_console/displays"', ''))
+    assert rule.bare_key == Rule.accept('tcp', (5900, 5999), parse_source('10.0.0.5')).bare_key
+
+
+def test_plan_live_deletes_own_stale_rules_only():
+    operator = Rule.parse('-A INPUT -p tcp -m tcp --dport 6083 -j ACCEPT')
+    other = Rule.parse('-A INPUT -p tcp -m tcp --dport 6083 -m comment --comment '
+                       '"novaops.console_migration: console_proxy/serial" -j ACCEPT')
+    mine = Rule.parse(SAVED)
+    plan = plan_live([LO, operator, other, mine], [], 'compute_console')
+    assert plan.deletes == [mine] and plan.inserts == [] and plan.replaces == []
+    assert plan.chain == [LO, operator, other]
+    assert plan_live([LO, mine], [], 'compute_console', purge=False).deletes == []
+
+
+def test_plan_live_second_run_changes_nothing():
+    wanted = wanted_displays()
+    first = plan_live([LO, REJECT_ALL], wanted, 'compute_console')
+    assert list(first.inserts) == [(2, wanted[0].rule), (3, wanted[1].rule)]
+    again = plan_live(first.chain, wanted, 'compute_console')
+    assert again == ([], [], [], first.chain)
+
+
+def test_plan_live_leaves_an_equal_operator_rule_alone():
+    wanted = wanted_displays()
+    operator = Rule.accept('tcp', (5900, 5999), parse_source('10.0.0.5'))
+    plan = plan_live([LO, operator], wanted, 'compute_console')
+    assert [rule for dummy, rule in plan.inserts] == [wanted[1].rule]
     assert plan.deletes == []
-    assert plan.inserts == [(5, A), (6, B)]
-    assert plan.created == {A.key, B.key}
-    assert plan.chain == RHEL_CHAIN[:4] + [A, B] + RHEL_CHAIN[4:]
 
 
-def test_plan_live_keeps_present_rules():
-    chain = RHEL_CHAIN[:4] + [Rule.parse(SAVED)] + RHEL_CHAIN[4:]
-    plan = plan_live(chain, [Wanted('a', A), Wanted('b', B)])
-    assert plan.inserts == [(6, B)]
-    assert plan.created == {B.key}
+def test_plan_live_adopts_rules_of_the_old_markers():
+    old = Rule.accept('tcp', (5900, 5999), parse_source('10.0.0.5'))
+    stale = Rule.accept('tcp', (10000, 20000), parse_source('10.0.0.5'))
+    legacy = {old.bare_key: 1, stale.bare_key: 1}
+    wanted = wanted_displays()
+    plan = plan_live([LO, old, stale, REJECT_ALL], wanted, 'compute_console', legacy)
+    assert plan.replaces == [(2, wanted[0].rule)]
+    assert plan.deletes == [stale]
+    assert [rule for dummy, rule in plan.inserts] == [wanted[1].rule]
+    assert plan.chain == [LO, wanted[0].rule, wanted[1].rule, REJECT_ALL]
 
 
-def test_plan_live_deletes_no_more_copies_than_the_file_gave_up():
-    chain = RHEL_CHAIN[:4] + [A, A, B] + RHEL_CHAIN[4:]
-    plan = plan_live(chain, [], {A.key: 1, B.key: 1}, {A.key: 0, B.key: 0})
-    assert plan.deletes == [A, B]
-    assert plan.chain == RHEL_CHAIN[:4] + [A] + RHEL_CHAIN[4:]
-    # One copy of A stays in the file (hand-made): the single live copy stays too.
-    plan = plan_live(RHEL_CHAIN[:4] + [A] + RHEL_CHAIN[4:], [], {A.key: 1}, {A.key: 1})
-    assert plan.deletes == []
+def test_legacy_owned_counts_lines_only_the_owner_marks():
+    text = ('*filter\n:INPUT ACCEPT [0:0]\n' + mark('me', 'a') + A.render() + '\n' + mark('me', 'b') + mark('you', 'b')
+            + B.render() + '\nCOMMIT\n')
+    assert legacy_owned(SaveFile.parse(text), 'me') == {A.bare_key: 1}
 
 
-# -- edit_file -------------------------------------------------------------------------
-
-def test_edit_file_inserts_marks_claims_and_purges():
-    text = RHEL.replace('-A INPUT -j REJECT', (
-        mark('other', 'v') + VNC.render() + '\n'          # another owner's: we add our marker
-        + B.render() + '\n'                               # unmarked: the operator's, stays unmarked
-        + mark('me', 'old') + VNC2.render() + '\n'        # ours, no longer wanted
-        + '-A INPUT -j REJECT'))
+def test_edit_file_migrates_old_markers_to_comments():
+    old = Rule.accept('tcp', (5900, 5999), parse_source('10.0.0.5'))
+    stale = Rule.accept('tcp', (10000, 20000), parse_source('10.0.0.5'))
+    shared = Rule.accept('tcp', (16509, 16509))
+    text = ('*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -i lo -j ACCEPT\n' + mark('compute_console', 'displays')
+            + old.render() + '\n' + mark('compute_console', 'serial') + stale.render() + '\n'
+            + mark('compute_console', 'x') + mark('live_migration', 'libvirt') + shared.render() + '\n'
+            + '-A INPUT -j REJECT --reject-with icmp-host-prohibited\nCOMMIT\n')
     save = SaveFile.parse(text)
-    wanted = [Wanted('a', A), Wanted('b', B), Wanted('vnc', VNC), Wanted('vnc', VNC_REJECT)]
-    edit = edit_file(save, 'me', wanted, created={A.key})
-    assert edit.added == [A, VNC_REJECT]
-    assert edit.removed == [VNC2]
-    assert edit.marked == 1
-    assert save.render() == RHEL.replace('-A INPUT -j REJECT', (
-        mark('other', 'v') + mark('me', 'vnc') + VNC.render() + '\n'
-        + B.render() + '\n'
-        + mark('me', 'a') + A.render() + '\n'
-        + VNC_REJECT.render() + '\n'                      # already live, so not made by us: unmarked
-        + '-A INPUT -j REJECT'))
+    wanted = wanted_displays()
+    edit = edit_file(save, 'compute_console', wanted)
+    assert save.render() == ('*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -i lo -j ACCEPT\n'
+                             + wanted[0].rule.render() + '\n' + mark('live_migration', 'libvirt') + shared.render()
+                             + '\n' + wanted[1].rule.render()
+                             + '\n-A INPUT -j REJECT --reject-with icmp-host-prohibited\nCOMMIT\n')
+    assert edit.marked == 1 and edit.removed == [stale] and edit.added == [wanted[1].rule]
+    again = save.render()
+    assert edit_file(save, 'compute_console', wanted) == ([], [], 0) and save.render() == again
 
 
-def test_edit_file_claims_rules_of_a_fresh_dump():
-    dump = RHEL.replace('-A INPUT -j REJECT', SAVED + '\n-A INPUT -j REJECT')
-    save = SaveFile.parse(dump)
-    edit = edit_file(save, 'me', [Wanted('a', A)], created={A.key}, claim=True)
-    assert edit.added == [] and edit.removed == []
-    assert save.render() == RHEL.replace('-A INPUT -j REJECT', mark('me', 'a') + GUIDE + '\n-A INPUT -j REJECT')
-    # Without claim (an existing file) the unmarked line is the operator's.
-    save = SaveFile.parse(dump)
-    edit_file(save, 'me', [Wanted('a', A)], created={A.key})
-    assert save.render() == dump
-
-
-def test_edit_file_without_purge_and_renamed_marker():
-    text = RHEL.replace('-A INPUT -j REJECT', mark('me', 'old') + A.render() + '\n' + mark('me', 'b') + B.render()
-                        + '\n-A INPUT -j REJECT')
+def test_edit_file_of_a_resaved_file_keeps_ownership():
+    # netfilter-persistent save: the file is iptables-save's output, comments included.
+    wanted = wanted_displays()
+    text = ('*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -i lo -j ACCEPT\n' + SAVED + '\n'
+            '-A INPUT -p tcp -m state --state NEW -m tcp --dport 5900:5999 -m comment --comment '
+            '"novaops.console_migration: compute_console/displays" -j REJECT --reject-with tcp-reset\n'
+            '-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\nCOMMIT\n')
     save = SaveFile.parse(text)
-    edit = edit_file(save, 'me', [Wanted('a', A)], created=set(), purge=False)
-    assert edit == ([], [], 1)
-    assert save.render() == text.replace(mark('me', 'old'), mark('me', 'a'))
+    assert edit_file(save, 'compute_console', wanted) == ([], [], 0) and save.render() == text
+    edit = edit_file(save, 'compute_console', [])
+    assert len(edit.removed) == 2
+    assert save.render() == '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -i lo -j ACCEPT\n' \
+        '-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\nCOMMIT\n'

@@ -482,7 +482,7 @@ def test_every_problem_is_reported_at_once():
     assert lines[0] == "distro: 'suse' is not a supported distribution family (expected one of: debian, ubuntu, redhat)"
     assert lines[1].startswith("novaops_release: unknown OpenStack release 'bogus'")
     assert lines[2:] == [
-        "novaops_firewall_backend: 'nft' is not a firewall backend (expected one of: auto, iptables, firewalld, none)",
+        "novaops_firewall_backend: 'nft' is not a firewall backend (expected one of: auto, iptables, nftables, firewalld, none)",
         "live_migration_transport: 'rdma' is not a live migration transport (expected one of: tls, tcp, ssh)",
         "live_migration_tcp_auth: 'kerberos' is not a libvirt TCP authentication (expected one of: sasl, none)",
         "live_migration_allow_tcp_auth_none: 'perhaps' is not a boolean (expected true or false)",

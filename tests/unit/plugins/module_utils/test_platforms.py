@@ -44,20 +44,15 @@ QEMU_ACCOUNT_RE = re.compile(r"""(?:\b(?:user|group|account)\b\W{0,4}|\(['"])qem
 ALLOWED = {
     ('playbooks/verify.yml', 'nova-compute'): "nova's API binary name (openstack compute service list)",
     # Module option defaults; the roles and playbooks pass their own values.
-    ('plugins/modules/account_ids.py', 'nova-compute'): 'default of services (units stopped while re-owning)',
+    ('plugins/module_utils/steps/account_ids.py', 'nova-compute'): 'default of services (units stopped while re-owning)',
     ('plugins/modules/migration_facts.py', 'libvirt-qemu'): 'default of accounts',
-    ('plugins/modules/nova_config.py', '/etc/nova/nova.conf'): 'default of path',
+    ('plugins/module_utils/steps/nova_config.py', '/etc/nova/nova.conf'): 'default of path',
     # Messages that quote sources or examples.
     ('plugins/module_utils/account_ids.py', 'libvirt-qemu'): 'example in a message',
     ('plugins/module_utils/nova_releases.py', 'openstack-nova-spicehtml5proxy'): 'UNVERIFIED note',
     ('plugins/module_utils/nova_releases.py', 'openstack-nova-console'): 'UNVERIFIED note',
     ('plugins/module_utils/console_settings.py', 'openstack-nova-vncproxy'): "diablo guide quoted in a warning",
     ('plugins/module_utils/libvirt_listeners.py', '/etc/default/libvirt-bin'): 'error message',
-    # The other engineer's firewall files read the host record only.
-    ('plugins/module_utils/iptables_rules.py', 'netfilter-persistent'): 'iptables backend (firewall work)',
-    ('plugins/module_utils/iptables_rules.py', 'iptables-persistent'): 'iptables backend (firewall work)',
-    ('plugins/modules/firewall_ports.py', 'netfilter-persistent'): 'iptables backend (firewall work)',
-    ('plugins/modules/firewall_ports.py', 'iptables-persistent'): 'iptables backend (firewall work)',
 }
 # Documentation, not read by any task.
 SKIP_FILES = ('README.md', 'argument_specs.yml')
@@ -133,7 +128,8 @@ def test_every_family_has_every_key():
     for family in platforms.families():
         entry = platforms.platform(family)
         assert set(entry) == keys, family
-        assert set(entry['packages']) >= {'libvirt', 'multipath', 'sasl', 'ssh', 'iptables'}
+        assert set(entry['packages']) >= {'libvirt', 'multipath', 'sasl', 'ssh'} | set(platforms.FIREWALL_PACKAGES)
+        assert set(entry['services']) >= {'ssh'} | set(platforms.FIREWALL_PACKAGES)
         assert entry['package_manager'] in ('apt', 'dnf')
 
 

@@ -6,6 +6,7 @@
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
+import copy
 import os
 import stat
 
@@ -13,6 +14,7 @@ import pytest
 
 from ansible.module_utils import basic
 
+from ansible_collections.novaops.console_migration.plugins.module_utils.steps import account_ids as step
 from ansible_collections.novaops.console_migration.plugins.modules import account_ids
 from ansible_collections.novaops.console_migration.tests.unit.plugins.modules.module_harness import (
     FailJson,
@@ -141,7 +143,7 @@ def proc(tmp_path, monkeypatch):
     """An empty fake /proc; add processes with add_process()."""
     path = tmp_path / 'proc'
     path.mkdir()
-    monkeypatch.setattr(account_ids, 'PROC', str(path))
+    monkeypatch.setattr(step, 'PROC', str(path))
     return path
 
 
@@ -390,7 +392,7 @@ def test_default_services_only_existing_active_ones(host, tree):
     args = args_for(tree)
     del args['services']
     result = run(args)
-    assert SHOW + account_ids.DEFAULT_SERVICES in host.calls
+    assert SHOW + step.DEFAULT_SERVICES in host.calls
     assert host.changing_calls()[:2] == [
         [SYSTEMCTL, 'stop', '--', 'libvirtd.socket', 'virtlockd.socket', 'virtlockd-admin.socket'],
         [SYSTEMCTL, 'stop', '--', 'virtlogd'],
@@ -602,3 +604,93 @@ def test_argument_problems(host, tree):
     args['paths'] = ['/x']
     assert run_fail(args)['msg'].startswith("invalid unit name 'nova-*'")
     assert host.calls == []
+
+
+# -- step.run() in-process --------------------------------------------------
+
+class StepModule(object):
+    """What step.run() may use of an AnsibleModule; no exit_json, so run() must return."""
+
+    def __init__(self, host, params, check_mode=False, diff=False):
+        self.host = host
+        self.params = copy.deepcopy(dict((k, v.get('default')) for k, v in step.ARGUMENT_SPEC.items()))
+        self.params.update(params)
+        self.check_mode = check_mode
+        self._diff = diff
+        self.warnings = []
+
+    def run_command(self, args, **kwargs):
+        return self.host.run_command(args, **kwargs)
+
+    def get_bin_path(self, name, required=False, opt_dirs=None):
+        path = self.host.bins.get(name)
+        if path is None and required:
+            self.fail_json(msg='Failed to find required executable "%s"' % name)
+        return path
+
+    def warn(self, text):
+        self.warnings.append(text)
+
+    def fail_json(self, msg, **kwargs):
+        kwargs.update(msg=msg, failed=True)
+        raise FailJson(kwargs)
+
+
+def step_params(tmp_path, **extra):
+    params = {'accounts': [{'kind': 'user', 'name': 'novaops-test', 'id': NEW},
+                           {'kind': 'group', 'name': 'novaops-test', 'id': NEW}],
+              'paths': [str(tmp_path / 'missing')], 'services': []}
+    params.update(extra)
+    return params
+
+
+def test_step_module_options():
+    assert sorted(step.ARGUMENT_SPEC) == ['accounts', 'force', 'mode', 'paths', 'services']
+    assert step.ARGUMENT_SPEC['services']['default'] == step.DEFAULT_SERVICES
+    assert step.MODULE_OPTIONS == {'supports_check_mode': True}
+
+
+def test_step_run_report_returns(proc, tmp_path):
+    fake = FakeHost()
+    result = step.run(StepModule(fake, step_params(tmp_path, mode='report')))
+    assert fake.calls == [[GETENT, 'passwd'], [GETENT, 'group']]
+    assert result['changed'] is False
+    assert result['msg'] == 'report only; mismatches: group novaops-test: 4242 -> 4343; user novaops-test: 4242 -> 4343'
+    assert [(r['name'], r['id'], r['after']) for r in result['accounts']] == [('novaops-test', OLD, OLD)] * 2
+
+
+def test_step_run_aligns_and_returns(proc, tmp_path):
+    fake = FakeHost()
+    module = StepModule(fake, step_params(tmp_path), diff=True)
+    result = step.run(module)
+    assert fake.changing_calls() == [[GROUPMOD, '-g', str(NEW), 'novaops-test'], [USERMOD, '-u', str(NEW), 'novaops-test']]
+    assert fake.users['novaops-test'] == [NEW, NEW]
+    assert result['changed'] is True
+    assert [r['after'] for r in result['accounts']] == [NEW, NEW]
+    assert result['files_reowned'] == {'count': 0, 'sample': []}
+    assert result['msg'] == 'group novaops-test: 4242 -> 4343; user novaops-test: 4242 -> 4343; 0 files re-owned'
+    assert result['diff']['after'] == 'user novaops-test: 4343\ngroup novaops-test: 4343\n'
+    assert module.warnings == []
+
+    again = step.run(StepModule(fake, step_params(tmp_path)))
+    assert again['changed'] is False
+    assert again['msg'] == 'all accounts with a target already have it'
+
+
+def test_step_run_check_mode_returns_without_changing(proc, tmp_path):
+    fake = FakeHost()
+    result = step.run(StepModule(fake, step_params(tmp_path), check_mode=True))
+    assert fake.changing_calls() == []
+    assert fake.users['novaops-test'] == [OLD, OLD]
+    assert result['changed'] is True
+    assert result['msg'].startswith('would change (check mode): group novaops-test: 4242 -> 4343')
+
+
+def test_step_run_fails_through_fail_json(proc, tmp_path):
+    fake = FakeHost()
+    fake.domains = ['instance-00000001']
+    with pytest.raises(FailJson) as failure:
+        step.run(StepModule(fake, step_params(tmp_path)))
+    assert failure.value.args[0]['msg'].startswith('nothing changed: domains are running on this host: instance-00000001')
+    assert failure.value.args[0]['domains'] == ['instance-00000001']
+    assert fake.changing_calls() == []

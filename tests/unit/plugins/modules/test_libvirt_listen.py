@@ -13,6 +13,7 @@ import pytest
 
 from ansible.module_utils import basic
 
+from ansible_collections.novaops.console_migration.plugins.module_utils.steps import libvirt_listen as step
 from ansible_collections.novaops.console_migration.plugins.modules import libvirt_listen
 from ansible_collections.novaops.console_migration.tests.unit.plugins.modules.module_harness import (
     FailJson,
@@ -25,7 +26,7 @@ from ansible_collections.novaops.console_migration.tests.unit.plugins.modules.mo
 SYSTEMCTL = '/usr/bin/systemctl'
 SERVICE = '/usr/sbin/service'
 INITCTL = '/sbin/initctl'
-ALL_UNITS = libvirt_listen.show_units()
+ALL_UNITS = step.show_units()
 SHOW = [SYSTEMCTL, 'show', '--property=Id,LoadState,ActiveState,UnitFileState', '--'] + ALL_UNITS
 FIXTURES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'module_utils', 'fixtures')
 
@@ -216,7 +217,7 @@ def warnings(monkeypatch):
 def make_host(tmp_path, monkeypatch):
     def make(**kwargs):
         host = FakeHost(str(tmp_path), **kwargs)
-        monkeypatch.setattr(libvirt_listen, 'ROOT', host.root)
+        monkeypatch.setattr(step, 'ROOT', host.root)
         monkeypatch.setattr(basic.AnsibleModule, 'run_command', lambda self, args, **kw: host.run_command(args, **kw))
         monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path',
                             lambda self, name, required=False, opt_dirs=None: host.get_bin_path(name, required))
@@ -267,20 +268,20 @@ def add_certs(host):
 # -- detection ------------------------------------------------------------------------
 
 def test_detect_debian12_is_socket():
-    assert libvirt_listen.detect_mode(debian12_units()) == 'socket'
+    assert step.detect_mode(debian12_units()) == 'socket'
 
 
 def test_detect_modular():
-    assert libvirt_listen.detect_mode(modular_units()) == 'modular'
+    assert step.detect_mode(modular_units()) == 'modular'
 
 
 def test_detect_modular_units_present_but_libvirtd_still_used_is_socket():
     units = modular_units()
     units['libvirtd.service'] = unit('inactive', 'enabled')  # Debian 12 with the modular drivers installed
-    assert libvirt_listen.detect_mode(units) == 'socket'
+    assert step.detect_mode(units) == 'socket'
     units = modular_units()
     units['libvirtd.socket'] = unit('active', 'disabled')
-    assert libvirt_listen.detect_mode(units) == 'socket'
+    assert step.detect_mode(units) == 'socket'
 
 
 def test_detect_modular_units_present_but_not_used_is_socket():
@@ -288,24 +289,24 @@ def test_detect_modular_units_present_but_not_used_is_socket():
     units['virtqemud.service'] = unit('inactive', 'disabled')
     units['virtqemud.socket'] = unit('inactive', 'disabled')
     units['libvirtd.service'] = unit('inactive', 'disabled')
-    assert libvirt_listen.detect_mode(units) == 'socket'
+    assert step.detect_mode(units) == 'socket'
 
 
 def test_detect_old_libvirt_with_unix_sockets_only_is_legacy():
     units = debian12_units()
     del units['libvirtd-tcp.socket']
     del units['libvirtd-tls.socket']
-    assert libvirt_listen.detect_mode(units) == 'legacy'
+    assert step.detect_mode(units) == 'legacy'
 
 
 def test_detect_masked_sockets_is_legacy():
     units = debian12_units()
     units['libvirtd.socket'] = unit('inactive', 'masked', 'masked')
-    assert libvirt_listen.detect_mode(units) == 'legacy'
+    assert step.detect_mode(units) == 'legacy'
 
 
 def test_detect_without_systemd_is_legacy():
-    assert libvirt_listen.detect_mode({}) == 'legacy'
+    assert step.detect_mode({}) == 'legacy'
 
 
 # -- socket mode: Debian 12 ------------------------------------------------------------

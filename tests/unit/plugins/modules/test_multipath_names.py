@@ -20,6 +20,7 @@ import pytest
 
 from ansible.module_utils import basic
 
+from ansible_collections.novaops.console_migration.plugins.module_utils.steps import multipath_names as step
 from ansible_collections.novaops.console_migration.plugins.modules import multipath_names
 from ansible_collections.novaops.console_migration.tests.unit.plugins.modules.module_harness import (
     ExitJson,
@@ -70,7 +71,8 @@ def host(monkeypatch, tmp_path):
     monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path', get_bin_path)
     monkeypatch.setattr(basic.AnsibleModule, 'warn', lambda self, warning: fake.warnings.append(warning))
     # The module's "/etc/multipath.conf" becomes a file in tmp_path.
-    monkeypatch.setattr(multipath_names, 'MPATHCONF_PATH', fake.conf_path)
+    monkeypatch.setattr(step, 'MPATHCONF_PATH', fake.conf_path)
+    monkeypatch.setitem(step.ARGUMENT_SPEC['path'], 'default', fake.conf_path)
     return fake
 
 

@@ -13,6 +13,7 @@ import pytest
 
 from ansible.module_utils import basic
 
+from ansible_collections.novaops.console_migration.plugins.module_utils.steps import nova_config as step
 from ansible_collections.novaops.console_migration.plugins.modules import nova_config
 from ansible_collections.novaops.console_migration.tests.unit.plugins.modules.module_harness import (
     FailJson,
@@ -456,7 +457,7 @@ def test_failed_temp_write_leaves_file_untouched(conf, monkeypatch):
     def broken_fsync(fd):
         raise OSError(28, 'No space left on device')
 
-    monkeypatch.setattr(nova_config.os, 'fsync', broken_fsync)
+    monkeypatch.setattr(step.os, 'fsync', broken_fsync)
     result = run_fail({'path': str(conf), 'options': OPTIONS})
     assert result['msg'] == 'Failed to write %s: [Errno 28] No space left on device' % conf
     assert conf.read_bytes() == ORIGINAL.encode()

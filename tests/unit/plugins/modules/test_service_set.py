@@ -7,10 +7,13 @@ from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 
+import copy
+
 import pytest
 
 from ansible.module_utils import basic
 
+from ansible_collections.novaops.console_migration.plugins.module_utils.steps import service_set as step
 from ansible_collections.novaops.console_migration.plugins.modules import service_set
 from ansible_collections.novaops.console_migration.tests.unit.plugins.modules.module_harness import (
     FailJson,
@@ -163,8 +166,8 @@ def systemd_booted(tmp_path, monkeypatch):
     run_dir.mkdir()
     comm = tmp_path / 'comm'
     comm.write_text(u'systemd\n')
-    monkeypatch.setattr(service_set, 'SYSTEMD_RUNTIME_DIR', str(run_dir))
-    monkeypatch.setattr(service_set, 'PID1_COMM', str(comm))
+    monkeypatch.setattr(step, 'SYSTEMD_RUNTIME_DIR', str(run_dir))
+    monkeypatch.setattr(step, 'PID1_COMM', str(comm))
     return run_dir, comm
 
 
@@ -612,3 +615,90 @@ def test_disable_failure_fails_with_stderr(monkeypatch):
     assert result['msg'] == ('systemctl disable --now -- nova-spicehtml5proxy failed (rc=1): '
                              'Failed to disable unit: Access denied')
     assert not any(c[1] in ('enable', 'start') for c in host.calls)
+
+
+# -- step.run() in-process ----------------------------------------------------
+
+class StepModule(object):
+    """What step.run() may use of an AnsibleModule; no exit_json, so run() must return."""
+
+    def __init__(self, host, params, check_mode=False, diff=False):
+        self.host = host
+        self.params = copy.deepcopy(dict((k, v.get('default')) for k, v in step.ARGUMENT_SPEC.items()))
+        self.params.update(params)
+        self.check_mode = check_mode
+        self._diff = diff
+        self.warnings = []
+
+    def run_command(self, args, **kwargs):
+        return self.host.run_command(self, args, **kwargs)
+
+    def get_bin_path(self, name, required=False, opt_dirs=None):
+        return self.host.get_bin_path(self, name, required)
+
+    def warn(self, text):
+        self.warnings.append(text)
+
+    def fail_json(self, msg, **kwargs):
+        kwargs.update(msg=msg, failed=True)
+        raise FailJson(kwargs)
+
+
+def test_step_module_options():
+    assert sorted(step.ARGUMENT_SPEC) == ['daemon_reload', 'restart', 'restarted', 'started', 'stopped']
+    assert step.MODULE_OPTIONS == {'supports_check_mode': True}
+
+
+def test_step_run_returns_when_nothing_to_do():
+    host = FakeHost({'a': unit(active='active')})
+    result = step.run(StepModule(host, {'started': ['a']}, diff=True))
+    assert result == {
+        'changed': False, 'started': [], 'stopped': [], 'restarted': [], 'skipped_units': [],
+        'states': {'a': {'active': 'active', 'enabled': 'enabled', 'load': 'loaded'}},
+        'msg': 'all units already in the wanted state',
+        'diff': {'before': 'a: active/enabled\n', 'after': 'a: active/enabled\n'},
+    }
+    assert host.calls == [SHOW + ['a']]
+
+
+def test_step_run_returns_without_units():
+    host = FakeHost({})
+    result = step.run(StepModule(host, {}))
+    assert result['changed'] is False
+    assert result['msg'] == 'no units given'
+    assert host.calls == []
+
+
+def test_step_run_enables_and_starts_a_stopped_unit():
+    host = FakeHost({'a': unit(file='disabled'), 'b': unit(active='active')})
+    result = step.run(StepModule(host, {'started': ['a'], 'stopped': ['b']}))
+    assert host.changing_calls() == [systemctl('disable', '--now', '--', 'b'),
+                                     systemctl('enable', '--now', '--', 'a')]
+    assert result['changed'] is True
+    assert result['started'] == ['a']
+    assert result['stopped'] == ['b']
+    assert result['states'] == {'a': {'active': 'active', 'enabled': 'enabled', 'load': 'loaded'},
+                                'b': {'active': 'inactive', 'enabled': 'disabled', 'load': 'loaded'}}
+    assert result['msg'] == 'started: a; stopped: b'
+    assert 'diff' not in result
+
+
+def test_step_run_check_mode_warns_and_changes_nothing():
+    host = FakeHost({'a': unit(file='disabled')})
+    module = StepModule(host, {'started': ['a', 'b']}, check_mode=True)
+    result = step.run(module)
+    assert host.changing_calls() == []
+    assert result['changed'] is True
+    assert result['started'] == ['a', 'b']
+    assert result['msg'] == 'would change (check mode): started: a, b'
+    assert module.warnings == ['started: unit not found: b (is the package that provides it installed?); '
+                               'check mode goes on as if an earlier task installed it']
+
+
+def test_step_run_fails_through_fail_json():
+    host = FakeHost({})
+    with pytest.raises(FailJson) as failure:
+        step.run(StepModule(host, {'started': ['b']}))
+    assert failure.value.args[0]['msg'] == 'started: unit not found: b (is the package that provides it installed?)'
+    assert failure.value.args[0]['changed'] is False
+    assert host.changing_calls() == []

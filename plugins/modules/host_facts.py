@@ -1,0 +1,147 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, novaops maintainers
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+# SPDX-License-Identifier: Apache-2.0
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: host_facts
+short_description: Everything the collection's roles read from a host, in one call
+version_added: 1.0.0
+description:
+  - Reads in one module call what the roles of the collection plan with, instead of one task each.
+  - The distribution and network facts, as M(ansible.builtin.setup) with C(gather_subset=[distribution, network])
+    gathers them (RV(ansible_facts)).
+  - The Nova release from the installed (or candidate) nova packages, as M(novaops.console_migration.nova_release)
+    reports it (RV(nova_release)).
+  - Whether firewalld and nftables run (RV(firewall_units), the output of C(systemctl is-active firewalld nftables)).
+  - The installed version of every package the collection's platform table lists for the host's family
+    (RV(packages)), so that a converged host needs no package manager call.
+  - With O(account_ids=true), the ids of the nova and QEMU accounts of the family, as
+    M(novaops.console_migration.account_ids) reports them (RV(account_ids)).
+  - Never changes anything.
+author: "novaops maintainers (@novaops)"
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - novaops.console_migration.attributes.info_module
+options:
+  release:
+    description:
+      - Detect the Nova release (V(false) when the operator gives it).
+    type: bool
+    default: true
+  account_ids:
+    description:
+      - Report the ids of the nova and QEMU accounts.
+    type: bool
+    default: false
+seealso:
+  - module: ansible.builtin.setup
+  - module: novaops.console_migration.nova_release
+"""
+
+EXAMPLES = r"""
+- name: Read the host once
+  novaops.console_migration.host_facts:
+    account_ids: true
+  register: host
+"""
+
+RETURN = r"""
+ansible_facts:
+  description: The distribution and network facts of M(ansible.builtin.setup).
+  returned: always
+  type: dict
+  sample: {os_family: Debian, distribution: Debian, default_ipv4: {address: 10.89.0.5}}
+nova_release:
+  description: What M(novaops.console_migration.nova_release) returns; empty with O(release=false) or for a distribution
+    the platform table does not list.
+  returned: always
+  type: dict
+  sample: {release: zed, source: installed, version: "2:26.2.2-1~deb12u1"}
+firewall_units:
+  description: C(systemctl is-active firewalld nftables), one state per line; empty without systemctl.
+  returned: always
+  type: str
+  sample: "inactive\ninactive\n"
+packages:
+  description: Installed version of each package of the family's platform table; V(null) when not installed.
+  returned: always
+  type: dict
+  sample: {nova-compute: "2:26.2.2-1~deb12u1", iptables-persistent: null}
+account_ids:
+  description: What M(novaops.console_migration.account_ids) reports in O(ignore:mode=report); empty without O(account_ids)
+    or for a distribution the platform table does not list.
+  returned: always
+  type: dict
+  sample: {users: {nova: 64060}, groups: {nova: 64060}}
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.facts import ansible_collector, default_collectors
+from ansible.module_utils.facts.namespace import PrefixFactNamespace
+
+from ansible_collections.novaops.console_migration.plugins.module_utils import platforms
+from ansible_collections.novaops.console_migration.plugins.module_utils.common import run_c
+from ansible_collections.novaops.console_migration.plugins.module_utils.step_runner import run_step
+from ansible_collections.novaops.console_migration.plugins.module_utils.steps import account_ids, nova_release
+
+GATHER_SUBSET = ['!all', '!min', 'distribution', 'network']
+
+
+def gather(module):
+    """The setup module's distribution and network facts (prefixed ansible_)."""
+    collector = ansible_collector.get_ansible_collector(
+        all_collector_classes=default_collectors.collectors,
+        namespace=PrefixFactNamespace(namespace_name='ansible', prefix='ansible_'),
+        filter_spec='*', gather_subset=GATHER_SUBSET, gather_timeout=10,
+        minimal_gather_subset=frozenset())
+    return collector.collect(module=module)
+
+
+def installed(module, names):
+    """{name: version or None} from one dpkg-query or rpm call."""
+    dpkg_query = module.get_bin_path('dpkg-query')
+    rpm = None if dpkg_query else module.get_bin_path('rpm')
+    found = {}
+    if dpkg_query:
+        found = nova_release.installed_dpkg(module, dpkg_query, names)
+    elif rpm:
+        found = nova_release.installed_rpm(module, rpm, names)
+    return dict((name, found.get(name)) for name in names)
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(release=dict(type='bool', default=True), account_ids=dict(type='bool', default=False)),
+        supports_check_mode=True,
+    )
+    facts = gather(module)
+    plain = dict((key[len('ansible_'):], value) for key, value in facts.items())
+    family = platforms.detect(plain)
+    result = dict(changed=False, ansible_facts=facts, nova_release={}, packages={}, account_ids={})
+    # Without systemctl (no systemd; the roles refuse such a host later) neither unit runs.
+    systemctl = module.get_bin_path('systemctl')
+    result['firewall_units'] = run_c(module, [systemctl, 'is-active', 'firewalld', 'nftables'])[1] if systemctl else ''
+    if family is not None:
+        try:
+            result['packages'] = installed(module, platforms.all_packages(family))
+        except nova_release.NovaReleaseError as exc:
+            module.fail_json(msg=str(exc), **result)
+    if module.params['release'] and family is not None:
+        result['nova_release'] = run_step(module, 'nova_release', nova_release, {}, check_mode=True)
+    if module.params['account_ids'] and family is not None:
+        entry = platforms.platform(family)
+        accounts = []
+        for account in (entry['nova_account'], entry['qemu_account']):
+            accounts.extend([dict(kind='user', name=account['user']), dict(kind='group', name=account['group'])])
+        result['account_ids'] = run_step(module, 'account_ids', account_ids,
+                                         dict(mode='report', accounts=accounts), check_mode=True)
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()
