@@ -11,37 +11,11 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.novaops.console_migration.plugins.module_utils.steps import firewall_ports as step
+from ansible_collections.novaops.console_migration.tests.unit.plugins.modules.module_harness import FailJson, StepModule
 
 
-class Failed(Exception):
-    pass
-
-
-class FakeModule(object):
-    def __init__(self, params, check_mode=False, diff=False):
-        self.params = dict((key, spec.get('default')) for key, spec in step.ARGUMENT_SPEC.items())
-        self.params.update(params)
-        self.check_mode = check_mode
-        self._diff = diff
-        self.commands = []
-        self.warnings = []
-
-    def run_command(self, args, **kwargs):
-        self.commands.append(args)
-        raise AssertionError('unexpected command %r' % (args,))
-
-    def get_bin_path(self, name, required=False, opt_dirs=None):
-        raise AssertionError('unexpected lookup of %s' % name)
-
-    def warn(self, text):
-        self.warnings.append(text)
-
-    def fail_json(self, msg, **kwargs):
-        kwargs.update(msg=msg, failed=True)
-        raise Failed(kwargs)
-
-    def exit_json(self, **kwargs):
-        raise AssertionError('run() must return, not exit')
+def fake_module(params, check_mode=False, diff=False):
+    return StepModule(step.ARGUMENT_SPEC, params, check_mode, diff)
 
 
 RULES = [dict(name='novnc', port=6080, protocol='tcp', sources=[])]
@@ -55,7 +29,7 @@ def test_module_options():
 
 @pytest.mark.parametrize('check_mode', [False, True])
 def test_backend_none_returns_unchanged_without_commands(check_mode):
-    module = FakeModule(dict(backend='none', owner='console_proxy', rules=RULES), check_mode=check_mode, diff=True)
+    module = fake_module(dict(backend='none', owner='console_proxy', rules=RULES), check_mode=check_mode, diff=True)
     result = step.run(module)
     assert result == dict(changed=False, backend='none', persist_path='', rules_added=[], rules_removed=[],
                           commands=[], warnings=[], msg='backend=none: nothing to do')
@@ -64,8 +38,8 @@ def test_backend_none_returns_unchanged_without_commands(check_mode):
 
 
 def test_bad_owner_fails_through_fail_json():
-    module = FakeModule(dict(backend='none', owner='Console-Proxy', rules=RULES))
-    with pytest.raises(Failed) as failed:
+    module = fake_module(dict(backend='none', owner='Console-Proxy', rules=RULES))
+    with pytest.raises(FailJson) as failed:
         step.run(module)
     result = failed.value.args[0]
     assert result['failed'] is True

@@ -13,6 +13,7 @@ import os
 import pytest
 
 from ansible_collections.novaops.console_migration.plugins.module_utils.steps import libvirt_listen as step
+from ansible_collections.novaops.console_migration.tests.unit.plugins.modules.module_harness import FailJson, StepModule
 
 CONF = '/etc/libvirt/libvirtd.conf'
 DEFAULT = '/etc/default/libvirtd'
@@ -20,38 +21,15 @@ CONF_TEXT = '#listen_tls = 0\n#listen_tcp = 1\n#tcp_port = "16509"\n#auth_tcp = 
 DEFAULT_TEXT = '#libvirtd_opts=""\n'
 
 
-class Failed(Exception):
-    pass
-
-
-class FakeModule(object):
+class FakeModule(StepModule):
     """A host without systemd: no binaries, every command is an error."""
 
     def __init__(self, params, check_mode=False, diff=False):
-        self.params = dict((key, spec.get('default')) for key, spec in step.ARGUMENT_SPEC.items())
-        self.params.update(params)
-        self.check_mode = check_mode
-        self._diff = diff
-        self.commands = []
-        self.warnings = []
-
-    def run_command(self, args, **kwargs):
-        self.commands.append(args)
-        raise AssertionError('unexpected command %r' % (args,))
+        super(FakeModule, self).__init__(step.ARGUMENT_SPEC, params, check_mode, diff)
 
     def get_bin_path(self, name, required=False, opt_dirs=None):
         assert not required, name
         return None
-
-    def warn(self, text):
-        self.warnings.append(text)
-
-    def fail_json(self, msg, **kwargs):
-        kwargs.update(msg=msg, failed=True)
-        raise Failed(kwargs)
-
-    def exit_json(self, **kwargs):
-        raise AssertionError('run() must return, not exit')
 
 
 @pytest.fixture
@@ -93,7 +71,7 @@ def test_check_mode_reports_the_change_without_writing(root):
 
 def test_listen_error_fails_through_fail_json(root):
     module = FakeModule(dict(transport='tcp', mode='socket', listen_address='10.0.0.5'), check_mode=True)
-    with pytest.raises(Failed) as failed:
+    with pytest.raises(FailJson) as failed:
         step.run(module)
     result = failed.value.args[0]
     assert result['failed'] is True

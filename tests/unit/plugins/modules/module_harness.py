@@ -14,6 +14,7 @@ from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 import contextlib
+import copy
 import json
 
 import pytest
@@ -73,3 +74,36 @@ def run_module(main, args, expect=ExitJson):
         with pytest.raises(expect) as result:
             main()
     return result.value.args[0]
+
+
+class StepModule(object):
+    """What a step's run() may use of an AnsibleModule: ``spec``'s defaults updated by ``params``.
+
+    There is no exit_json, so run() must return; fail_json raises FailJson.
+    Commands and binary lookups are refused unless a subclass answers them.
+    """
+
+    def __init__(self, spec, params, check_mode=False, diff=False):
+        self.params = copy.deepcopy(dict((key, value.get('default')) for key, value in spec.items()))
+        self.params.update(params)
+        self.check_mode = check_mode
+        self._diff = diff
+        self.commands = []
+        self.warnings = []
+
+    def run_command(self, args, **kwargs):
+        self.commands.append(args)
+        raise AssertionError('unexpected command %r' % (args,))
+
+    def get_bin_path(self, name, required=False, opt_dirs=None):
+        raise AssertionError('unexpected lookup of %s' % name)
+
+    def warn(self, text):
+        self.warnings.append(text)
+
+    def fail_json(self, msg, **kwargs):
+        kwargs.update(msg=msg, failed=True)
+        raise FailJson(kwargs)
+
+    def exit_json(self, **kwargs):
+        raise AssertionError('run() must return, not exit')

@@ -6,7 +6,6 @@
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-import copy
 import os
 import stat
 
@@ -16,6 +15,7 @@ from ansible.module_utils import basic
 
 from ansible_collections.novaops.console_migration.plugins.module_utils.steps import account_ids as step
 from ansible_collections.novaops.console_migration.plugins.modules import account_ids
+from ansible_collections.novaops.console_migration.tests.unit.plugins.modules import module_harness as harness
 from ansible_collections.novaops.console_migration.tests.unit.plugins.modules.module_harness import (
     FailJson,
     exit_json as harness_exit_json,
@@ -608,16 +608,12 @@ def test_argument_problems(host, tree):
 
 # -- step.run() in-process --------------------------------------------------
 
-class StepModule(object):
-    """What step.run() may use of an AnsibleModule; no exit_json, so run() must return."""
+class StepModule(harness.StepModule):
+    """step.run() on the fake host: no exit_json, so run() must return."""
 
     def __init__(self, host, params, check_mode=False, diff=False):
+        super(StepModule, self).__init__(step.ARGUMENT_SPEC, params, check_mode, diff)
         self.host = host
-        self.params = copy.deepcopy(dict((k, v.get('default')) for k, v in step.ARGUMENT_SPEC.items()))
-        self.params.update(params)
-        self.check_mode = check_mode
-        self._diff = diff
-        self.warnings = []
 
     def run_command(self, args, **kwargs):
         return self.host.run_command(args, **kwargs)
@@ -627,13 +623,6 @@ class StepModule(object):
         if path is None and required:
             self.fail_json(msg='Failed to find required executable "%s"' % name)
         return path
-
-    def warn(self, text):
-        self.warnings.append(text)
-
-    def fail_json(self, msg, **kwargs):
-        kwargs.update(msg=msg, failed=True)
-        raise FailJson(kwargs)
 
 
 def step_params(tmp_path, **extra):

@@ -7,14 +7,13 @@ from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 
-import copy
-
 import pytest
 
 from ansible.module_utils import basic
 
 from ansible_collections.novaops.console_migration.plugins.module_utils.steps import service_set as step
 from ansible_collections.novaops.console_migration.plugins.modules import service_set
+from ansible_collections.novaops.console_migration.tests.unit.plugins.modules import module_harness as harness
 from ansible_collections.novaops.console_migration.tests.unit.plugins.modules.module_harness import (
     FailJson,
     module_args,
@@ -619,29 +618,18 @@ def test_disable_failure_fails_with_stderr(monkeypatch):
 
 # -- step.run() in-process ----------------------------------------------------
 
-class StepModule(object):
-    """What step.run() may use of an AnsibleModule; no exit_json, so run() must return."""
+class StepModule(harness.StepModule):
+    """step.run() on the fake host: no exit_json, so run() must return."""
 
     def __init__(self, host, params, check_mode=False, diff=False):
+        super(StepModule, self).__init__(step.ARGUMENT_SPEC, params, check_mode, diff)
         self.host = host
-        self.params = copy.deepcopy(dict((k, v.get('default')) for k, v in step.ARGUMENT_SPEC.items()))
-        self.params.update(params)
-        self.check_mode = check_mode
-        self._diff = diff
-        self.warnings = []
 
     def run_command(self, args, **kwargs):
         return self.host.run_command(self, args, **kwargs)
 
     def get_bin_path(self, name, required=False, opt_dirs=None):
         return self.host.get_bin_path(self, name, required)
-
-    def warn(self, text):
-        self.warnings.append(text)
-
-    def fail_json(self, msg, **kwargs):
-        kwargs.update(msg=msg, failed=True)
-        raise FailJson(kwargs)
 
 
 def test_step_module_options():
