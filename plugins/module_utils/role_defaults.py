@@ -77,6 +77,7 @@ LIVE_MIGRATION = {
     'live_migration_qemu_uid': None,
     'live_migration_qemu_gid': None,
     'live_migration_multipath': False,
+    'live_migration_force_id_change': False,
 }
 
 

@@ -22,6 +22,9 @@ description:
     (RV(packages)), so that a converged host needs no package manager call.
   - With O(account_ids=true), the ids of the nova and QEMU accounts of the family, as
     M(novaops.console_migration.account_ids) reports them (RV(account_ids)).
+  - The host's record of the platform table with the release and firewall backend that apply (RV(distro) and the
+    keys after it), so that the roles read it from the registered result; a distribution the table does not know
+    fails the task, naming the supported ones.
   - Never changes anything.
 author: "novaops maintainers (@novaops)"
 extends_documentation_fragment:
@@ -30,9 +33,21 @@ extends_documentation_fragment:
 options:
   release:
     description:
-      - Detect the Nova release (V(false) when the operator gives it).
-    type: bool
-    default: true
+      - The operator's C(novaops_release); V(auto) detects it from the packages.
+    type: str
+    default: auto
+  firewall_backend:
+    description:
+      - The operator's C(novaops_firewall_backend), one of V(auto), V(iptables), V(nftables), V(firewalld) and
+        V(none); V(auto) chooses firewalld when it runs, else nftables when
+        C(nftables.service) is active, else iptables.
+    type: str
+    default: auto
+  nova_conf_path:
+    description:
+      - The operator's C(novaops_nova_conf_path); empty for the family's own.
+    type: str
+    default: ''
   account_ids:
     description:
       - Report the ids of the nova and QEMU accounts.
@@ -78,13 +93,71 @@ account_ids:
   returned: always
   type: dict
   sample: {users: {nova: 64060}, groups: {nova: 64060}}
+distro:
+  description: The platform family (V(debian), V(ubuntu), V(redhat)).
+  returned: success
+  type: str
+  sample: debian
+release:
+  description: The Nova release that applies (O(release), or the detected one; V(auto) when none was found).
+  returned: success
+  type: str
+  sample: zed
+release_source:
+  description: Where RV(release) comes from (V(variable), or what RV(nova_release) reports).
+  returned: success
+  type: str
+  sample: installed
+firewall_backend:
+  description: The firewall backend that applies.
+  returned: success
+  type: str
+  sample: iptables
+package_manager:
+  description: V(apt) or V(dnf).
+  returned: success
+  type: str
+  sample: apt
+nova_conf_path:
+  description: O(nova_conf_path), or the family's nova.conf.
+  returned: success
+  type: str
+  sample: /etc/nova/nova.conf
+firewall_packages:
+  description: Packages of the firewall backend (none for firewalld and V(none)).
+  returned: success
+  type: list
+  elements: str
+  sample: [iptables, iptables-persistent]
+firewall_services:
+  description: Units that load the backend's rules at boot.
+  returned: success
+  type: list
+  elements: str
+  sample: [netfilter-persistent]
+nova_account:
+  description: The family's nova account (V(user), V(group)).
+  returned: success
+  type: dict
+  sample: {user: nova, group: nova}
+qemu_account:
+  description: The family's QEMU account (V(user), V(group)).
+  returned: success
+  type: dict
+  sample: {user: libvirt-qemu, group: kvm}
+supported:
+  description: The families the collection supports.
+  returned: success
+  type: list
+  elements: str
+  sample: [debian, ubuntu, redhat]
 """
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.facts import ansible_collector, default_collectors
 from ansible.module_utils.facts.namespace import PrefixFactNamespace
 
-from ansible_collections.novaops.console_migration.plugins.module_utils import platforms
+from ansible_collections.novaops.console_migration.plugins.module_utils import host_facts, platforms
 from ansible_collections.novaops.console_migration.plugins.module_utils.common import run_c
 from ansible_collections.novaops.console_migration.plugins.module_utils.step_runner import run_step
 from ansible_collections.novaops.console_migration.plugins.module_utils.steps import account_ids, nova_release
@@ -116,9 +189,15 @@ def installed(module, names):
 
 def main():
     module = AnsibleModule(
-        argument_spec=dict(release=dict(type='bool', default=True), account_ids=dict(type='bool', default=False)),
+        argument_spec=dict(
+            release=dict(type='str', default='auto'),
+            firewall_backend=dict(type='str', default='auto'),
+            nova_conf_path=dict(type='str', default=''),
+            account_ids=dict(type='bool', default=False),
+        ),
         supports_check_mode=True,
     )
+    params = module.params
     facts = gather(module)
     plain = dict((key[len('ansible_'):], value) for key, value in facts.items())
     family = platforms.detect(plain)
@@ -126,20 +205,34 @@ def main():
     # Without systemctl (no systemd; the roles refuse such a host later) neither unit runs.
     systemctl = module.get_bin_path('systemctl')
     result['firewall_units'] = run_c(module, [systemctl, 'is-active', 'firewalld', 'nftables'])[1] if systemctl else ''
-    if family is not None:
-        try:
-            result['packages'] = installed(module, platforms.all_packages(family))
-        except nova_release.NovaReleaseError as exc:
-            module.fail_json(msg=str(exc), **result)
-    if module.params['release'] and family is not None:
+    if family is None:
+        module.fail_json(msg='%s (%s family) is not supported: %s are.' % (
+            plain.get('distribution') or 'unknown', plain.get('os_family') or 'unknown', platforms.supported()), **result)
+    try:
+        result['packages'] = installed(module, platforms.all_packages(family))
+    except nova_release.NovaReleaseError as exc:
+        module.fail_json(msg=str(exc), **result)
+    if params['release'] == 'auto':
         result['nova_release'] = run_step(module, 'nova_release', nova_release, {}, check_mode=True)
-    if module.params['account_ids'] and family is not None:
+    if params['account_ids']:
         entry = platforms.platform(family)
         accounts = []
         for account in (entry['nova_account'], entry['qemu_account']):
             accounts.extend([dict(kind='user', name=account['user']), dict(kind='group', name=account['group'])])
         result['account_ids'] = run_step(module, 'account_ids', account_ids,
                                          dict(mode='report', accounts=accounts), check_mode=True)
+    try:
+        backend = host_facts.firewall_backend(params['firewall_backend'],
+                                              host_facts.parse_is_active(result['firewall_units']))
+    except ValueError as exc:
+        module.fail_json(msg='novaops_firewall_backend: %s' % exc, **result)
+    result.update(platforms.host_record(plain, backend, params['nova_conf_path'] or None))
+    if params['release'] == 'auto':
+        result.update(release=result['nova_release'].get('release') or 'auto',
+                      release_source=result['nova_release'].get('source') or 'none')
+    else:
+        result.update(release=params['release'], release_source='variable')
+    result['firewall_backend'] = backend
     module.exit_json(**result)
 
 

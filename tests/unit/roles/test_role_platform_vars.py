@@ -28,8 +28,7 @@ def test_qemu_account_per_distribution():
         ids = ms.migration_plan({'distro': distro, 'novaops_release': 'zed',
                                  'live_migration_address': '192.168.2.11'})['ids']
         assert (ids['qemu_user'], ids['qemu_group']) == account
-    assert role_vars('live_migration')['__live_migration_qemu'] == {
-        'user': '{{ __live_migration_ids.qemu_user }}', 'group': '{{ __live_migration_ids.qemu_group }}'}
+    assert role_vars('live_migration')['__live_migration_plan'] == '{{ __novaops_plan.live_migration }}'
 
 
 def test_rhel_multipath_and_libvirt_packages():

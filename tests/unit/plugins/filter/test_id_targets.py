@@ -8,10 +8,8 @@
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-import os
 
 import pytest
-import yaml
 
 from ansible.errors import AnsibleFilterError
 from jinja2.nativetypes import NativeEnvironment
@@ -120,16 +118,3 @@ def test_problems_name_the_variable_that_set_the_id():
     with pytest.raises(AnsibleFilterError) as err:
         plugin.id_targets(REPORTS, dict(ALL, **{'user/nova': 0}))
     assert err.value.message.splitlines()[0] == 'user/nova: uid 0 is used by user root on compute1'
-
-
-def test_the_role_names_its_id_variables():
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
-    with open(os.path.join(root, 'roles', 'live_migration', 'tasks', 'plan.yml'), encoding='utf-8') as handle:
-        tasks = yaml.safe_load(handle)
-    names = [t['name'] for t in tasks]
-    assert names.index('Validate the settings and plan live migration') < names.index(
-        'Choose one UID and GID per account across the compute hosts')   # bad ids are refused by the planner first
-    choose = [t for t in tasks if t['name'].startswith('Choose one UID')][0]
-    assert 'names=__live_migration_id_vars' in choose['ansible.builtin.set_fact']['__live_migration_id_targets']
-    with open(os.path.join(root, 'roles', 'live_migration', 'vars', 'main.yml'), encoding='utf-8') as handle:
-        assert "'live_migration_nova_uid', 'live_migration_nova_gid'" in handle.read()

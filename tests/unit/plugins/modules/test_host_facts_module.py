@@ -48,6 +48,7 @@ PASSWD = (
     'nova:x:64060:64060::/var/lib/nova:/bin/sh\n'
     'libvirt-qemu:x:64055:108:Libvirt Qemu,,,:/var/lib/libvirt:/usr/sbin/nologin\n'
 )
+INSTALLED_SAVED = {}
 GROUP = 'root:x:0:\nkvm:x:108:libvirt-qemu\nnova:x:64060:\n'
 
 
@@ -141,6 +142,42 @@ def test_debian_host_read_in_one_call(monkeypatch):
     assert [(row['kind'], row['name'], row['id']) for row in result['account_ids']['accounts']] == [
         ('user', 'nova', 64060), ('group', 'nova', 64060), ('user', 'libvirt-qemu', 64055), ('group', 'kvm', 108)]
     assert result['account_ids']['changed'] is False
+    # the platform record, with what applies on this host
+    assert result['distro'] == 'debian'
+    assert result['release'] == 'zed'
+    assert result['release_source'] == 'installed'
+    assert result['firewall_backend'] == 'nftables'  # nftables.service is active
+    assert result['package_manager'] == 'apt'
+    assert result['nova_conf_path'] == '/etc/nova/nova.conf'
+    assert result['firewall_packages'] == list(platforms.platform('debian')['packages']['nftables'])
+    assert result['qemu_account'] == {'user': 'libvirt-qemu', 'group': 'kvm'}
+
+
+def test_the_operators_release_backend_and_path_are_used_as_given(monkeypatch):
+    make_host(monkeypatch)
+    result = run({'release': 'yoga', 'firewall_backend': 'iptables', 'nova_conf_path': '/srv/nova.conf'})
+    assert (result['release'], result['release_source']) == ('yoga', 'variable')
+    assert result['firewall_backend'] == 'iptables'
+    assert result['firewall_packages'] == list(platforms.platform('debian')['packages']['iptables'])
+    assert result['nova_conf_path'] == '/srv/nova.conf'
+
+
+def test_an_undetected_release_is_auto(monkeypatch):
+    host = make_host(monkeypatch)
+    for name in ('nova-common', 'nova-compute', 'python3-nova', 'nova-consoleproxy'):
+        INSTALLED_SAVED[name] = INSTALLED.pop(name)
+    try:
+        result = run()
+    finally:
+        INSTALLED.update(INSTALLED_SAVED)
+    assert result['nova_release']['release'] is None
+    assert (result['release'], result['release_source']) == ('auto', result['nova_release']['source'] or 'none')
+
+
+def test_a_bad_firewall_backend_names_the_variable(monkeypatch):
+    make_host(monkeypatch)
+    result = run_module(host_facts.main, module_args({'firewall_backend': 'pf'}), FailJson)
+    assert result['msg'].startswith("novaops_firewall_backend: 'pf' is not a firewall backend (expected one of: auto,")
 
 
 def test_the_same_answer_in_check_mode(monkeypatch):
@@ -150,9 +187,9 @@ def test_the_same_answer_in_check_mode(monkeypatch):
     assert checked == run({'account_ids': True})
 
 
-def test_without_release_nova_release_is_empty_and_not_queried(monkeypatch):
+def test_a_given_release_is_not_queried(monkeypatch):
     host = make_host(monkeypatch)
-    result = run({'release': False})
+    result = run({'release': 'zed'})
     assert result['nova_release'] == {}
     assert len(host.dpkg_calls()) == 1
     assert result['packages']['nova-common'] == '2:26.2.2-1~deb12u1'
@@ -167,15 +204,14 @@ def test_without_account_ids_getent_is_not_called(monkeypatch):
 
 
 @pytest.mark.parametrize('tools', [('systemctl', 'dpkg-query', 'getent'), ()])
-def test_an_unknown_distribution_gives_no_packages_and_no_failure(monkeypatch, tools):
+def test_an_unknown_distribution_fails_naming_the_supported_ones(monkeypatch, tools):
     host = make_host(monkeypatch, facts={'ansible_os_family': 'Archlinux', 'ansible_distribution': 'Archlinux'}, tools=tools)
-    result = run({'account_ids': True})
+    result = run_module(host_facts.main, module_args({'account_ids': True}), FailJson)
+    assert result['msg'] == 'Archlinux (Archlinux family) is not supported: %s are.' % platforms.supported()
     assert result['packages'] == {}
     assert result['account_ids'] == {}
-    assert result['nova_release'] == {}
     assert result['ansible_facts']['ansible_distribution'] == 'Archlinux'
     assert host.dpkg_calls() == []
-    assert 'failed' not in result
 
 
 def test_a_host_without_systemctl_has_no_firewall_unit_running(monkeypatch):
