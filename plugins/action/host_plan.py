@@ -88,5 +88,7 @@ class ActionModule(ActionBase):
         except SettingsError as err:
             result.update(failed=True, msg='\n'.join(err.problems))
             return result
+        # shown as the task's warnings: name the host they concern
+        plans['warnings'] = ['%s: %s' % (task_vars.get('inventory_hostname'), w) for w in plans['warnings']]
         result.update(plans)
         return result

@@ -105,7 +105,7 @@ missing:
   elements: str
   sample: [nova-consoleproxy]
 warnings:
-  description: The plans' warnings, each starting with its role.
+  description: The plans' warnings, each starting with the host and the role.
   returned: when there are any
   type: list
   elements: str
