@@ -241,14 +241,12 @@ msg:
   sample: "user nova: 101 -> 64060; group nova: 107 -> 64060; 42 files re-owned; services restarted: nova-compute"
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
+from ansible_collections.novaops.console_migration.plugins.module_utils import step_runner
 from ansible_collections.novaops.console_migration.plugins.module_utils.steps import account_ids as step
 
 
 def main():
-    module = AnsibleModule(argument_spec=step.ARGUMENT_SPEC, **step.MODULE_OPTIONS)
-    module.exit_json(**step.run(module))
+    step_runner.main(step)
 
 
 if __name__ == '__main__':

@@ -224,13 +224,12 @@ msg:
   sample: "console_proxy: 2 rules added, 0 removed (live INPUT chain, /etc/sysconfig/iptables)"
 """
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.novaops.console_migration.plugins.module_utils import step_runner
 from ansible_collections.novaops.console_migration.plugins.module_utils.steps import firewall_ports as step
 
 
 def main():
-    module = AnsibleModule(argument_spec=step.ARGUMENT_SPEC, **step.MODULE_OPTIONS)
-    module.exit_json(**step.run(module))
+    step_runner.main(step)
 
 
 if __name__ == '__main__':

@@ -246,13 +246,12 @@ msg:
   sample: "socket mode: libvirtd listens on 10.0.0.5:16509 (tcp); 2 files changed"
 """
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.novaops.console_migration.plugins.module_utils import step_runner
 from ansible_collections.novaops.console_migration.plugins.module_utils.steps import libvirt_listen as step
 
 
 def main():
-    module = AnsibleModule(argument_spec=step.ARGUMENT_SPEC, **step.MODULE_OPTIONS)
-    module.exit_json(**step.run(module))
+    step_runner.main(step)
 
 
 if __name__ == '__main__':

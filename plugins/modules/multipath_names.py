@@ -107,13 +107,12 @@ msg:
   sample: user_friendly_names set to no in /etc/multipath.conf
 """
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.novaops.console_migration.plugins.module_utils import step_runner
 from ansible_collections.novaops.console_migration.plugins.module_utils.steps import multipath_names as step
 
 
 def main():
-    module = AnsibleModule(argument_spec=step.ARGUMENT_SPEC, **step.MODULE_OPTIONS)
-    module.exit_json(**step.run(module))
+    step_runner.main(step)
 
 
 if __name__ == '__main__':

@@ -218,13 +218,12 @@ msg:
   sample: 2 options changed in /etc/nova/nova.conf
 """
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.novaops.console_migration.plugins.module_utils import step_runner
 from ansible_collections.novaops.console_migration.plugins.module_utils.steps import nova_config as step
 
 
 def main():
-    module = AnsibleModule(argument_spec=step.ARGUMENT_SPEC, **step.MODULE_OPTIONS)
-    module.exit_json(**step.run(module))
+    step_runner.main(step)
 
 
 if __name__ == '__main__':

@@ -111,13 +111,12 @@ msg:
   sample: nova-common 2:26.2.2-1~deb12u1 is installed (zed)
 """
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.novaops.console_migration.plugins.module_utils import step_runner
 from ansible_collections.novaops.console_migration.plugins.module_utils.steps import nova_release as step
 
 
 def main():
-    module = AnsibleModule(argument_spec=step.ARGUMENT_SPEC, **step.MODULE_OPTIONS)
-    module.exit_json(**step.run(module))
+    step_runner.main(step)
 
 
 if __name__ == '__main__':

@@ -177,14 +177,12 @@ msg:
   sample: "started: nova-novncproxy; stopped: nova-spicehtml5proxy; skipped (not found or masked): nova-xvpvncproxy"
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
+from ansible_collections.novaops.console_migration.plugins.module_utils import step_runner
 from ansible_collections.novaops.console_migration.plugins.module_utils.steps import service_set as step
 
 
 def main():
-    module = AnsibleModule(argument_spec=step.ARGUMENT_SPEC, **step.MODULE_OPTIONS)
-    module.exit_json(**step.run(module))
+    step_runner.main(step)
 
 
 if __name__ == '__main__':
