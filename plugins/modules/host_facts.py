@@ -9,6 +9,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: host_facts
+author: "novaops maintainers (@novaops)"
 short_description: Everything the collection's roles read from a host, in one call
 version_added: 1.0.0
 description:
@@ -23,9 +24,7 @@ description:
   - With O(account_ids=true), the ids of the nova and QEMU accounts of the family, as
     M(novaops.console_migration.account_ids) reports them (RV(account_ids)).
   - Never changes anything.
-author: "novaops maintainers (@novaops)"
 extends_documentation_fragment:
-  - ansible.builtin.action_common_attributes
   - novaops.console_migration.attributes.info_module
 options:
   release:

@@ -9,6 +9,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: multipath_names
+author: "novaops maintainers (@novaops)"
 short_description: Name multipath devices by WWID (user_friendly_names) for live migration
 version_added: 1.0.0
 description:
@@ -28,9 +29,7 @@ description:
     C(defaults). The module never changes them and warns when they contradict O(user_friendly_names).
   - The module does not restart C(multipathd); restart it when the module reports a change.
   - The file is written atomically (temporary file in the same directory, then rename), only if its content changes.
-author: "novaops maintainers (@novaops)"
 extends_documentation_fragment:
-  - ansible.builtin.action_common_attributes
   - novaops.console_migration.attributes
 attributes:
   check_mode:
