@@ -53,16 +53,8 @@ options:
 """
 
 EXAMPLES = r"""
-- name: Read the ids on every compute host
-  novaops.console_migration.account_ids:
-    mode: report
-    accounts:
-      - {kind: user, name: nova}
-      - {kind: group, name: nova}
-      - {kind: user, name: libvirt-qemu}
-      - {kind: group, name: kvm}
-  register: account_report
-
+# account_report: registered on every compute host by novaops.console_migration.account_ids with mode: report
+# (see the first example of that module).
 - name: Choose the targets once for the whole play
   ansible.builtin.set_fact:
     id_targets: >-
