@@ -73,26 +73,9 @@ _value:
   sample: {user/nova: 64060, group/nova: 64060, user/libvirt-qemu: 64055, group/kvm: 104}
 """
 
-from ansible.errors import AnsibleFilterError
-
 from ansible_collections.novaops.console_migration.plugins.module_utils.account_ids import (
-    DEFAULT_START, AccountIdsError, choose_targets)
+    AccountIdsError, choose_targets)
+from ansible_collections.novaops.console_migration.plugins.plugin_utils.filters import filter_function, filter_module
 
-
-def id_targets(reports, explicit=None, start=DEFAULT_START, names=None):
-    """Target id of each account across the hosts (see DOCUMENTATION)."""
-    try:
-        return choose_targets(dict(reports) if isinstance(reports, dict) else reports,
-                              dict(explicit) if isinstance(explicit, dict) else explicit, start,
-                              dict(names) if isinstance(names, dict) else names)
-    except AccountIdsError as err:
-        raise AnsibleFilterError(str(err))
-
-
-class FilterModule(object):
-    """novaops.console_migration account id filters."""
-
-    def filters(self):
-        return {
-            'id_targets': id_targets,
-        }
+id_targets = filter_function(choose_targets, AccountIdsError)
+FilterModule = filter_module(id_targets=id_targets)
