@@ -42,11 +42,8 @@ import collections
 import ipaddress
 import re
 import shlex
-
-try:
-    from typing import Dict, List, Optional, Sequence, Set, Tuple  # noqa: F401, pylint: disable=unused-import
-except ImportError:  # pragma: no cover - typing is only used in type comments
-    pass
+# For the type comments.
+from typing import Dict, List, Optional, Sequence, Set, Tuple  # noqa: F401, pylint: disable=unused-import
 
 
 MARKER_PREFIX = '# novaops.console_migration'

@@ -30,22 +30,17 @@ from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 import re
+# For the type comments.
+from typing import List, Optional, Tuple, Union  # noqa: F401, pylint: disable=unused-import
 
 # Line endings are handled as in nova.conf.
 from ansible_collections.novaops.console_migration.plugins.module_utils.nova_conf import (
-    _dominant_newline,
     _eol,
     _strip_eol,
+    split_lines,
 )
 
-try:
-    from typing import List, Optional, Tuple, Union  # noqa: F401, pylint: disable=unused-import
-except ImportError:  # pragma: no cover - typing is only used in type comments
-    pass
 
-
-# One physical line with its line ending; the last line may have none.
-_LINE_RE = re.compile(r'[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z')
 # Names virconf accepts (virConfParseName): a letter or '_' first.
 _NAME_RE = re.compile(r'[A-Za-z_][A-Za-z0-9_.:\-]*')
 _INT_RE = re.compile(r'[+-]?[0-9]+')
@@ -66,11 +61,6 @@ class LibvirtConfError(Exception):
         if self.lineno is None:
             return self.message
         return 'line %d: %s' % (self.lineno, self.message)
-
-
-def _split_lines(text):
-    # type: (str) -> List[str]
-    return _LINE_RE.findall(text)
 
 
 # -- libvirt values -----------------------------------------------------------
@@ -282,8 +272,7 @@ class LibvirtConf:
         # type: (str) -> LibvirtConf
         """Parse ``text``; raise :class:`LibvirtConfError` where libvirt would fail too."""
         conf = cls()
-        lines = _split_lines(text)
-        conf.newline = _dominant_newline(lines)
+        lines, conf.newline = split_lines(text)
         starts = []
         offset = 0
         for line in lines:
@@ -482,8 +471,7 @@ class ShellVars:
     def parse(cls, text):
         # type: (str) -> ShellVars
         conf = cls()
-        lines = _split_lines(text)
-        conf.newline = _dominant_newline(lines)
+        lines, conf.newline = split_lines(text)
         for line in lines:
             match = _ASSIGN_RE.match(_strip_eol(line))
             if not match:
@@ -660,7 +648,7 @@ def upstart_add_listen(text, default_handled=False):
     ``env libvirtd_opts="..."`` line gets the flag instead; without such a
     line the status stays ``variable``.
     """
-    lines = _split_lines(text)
+    lines, dummy = split_lines(text)
     found = False
     variable = False
     changed = False

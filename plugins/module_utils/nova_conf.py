@@ -35,11 +35,8 @@ from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 import re
-
-try:
-    from typing import List, Optional, Sequence, Tuple  # noqa: F401, pylint: disable=unused-import
-except ImportError:  # pragma: no cover - typing is only used in type comments
-    pass
+# For the type comments.
+from typing import List, Optional, Sequence, Tuple  # noqa: F401, pylint: disable=unused-import
 
 
 DEFAULT_SECTION = 'DEFAULT'
@@ -202,8 +199,7 @@ class NovaConf:
         conf = cls()
         if text.startswith(_BOM):
             conf._bom, text = _BOM, text[1:]
-        lines = _LINE_RE.findall(text)
-        conf.newline = _dominant_newline(lines)
+        lines, conf.newline = split_lines(text)
         current = None  # type: Optional[_Entry]
         in_section = False
         for lineno, line in enumerate(lines, 1):
@@ -406,3 +402,10 @@ def _dominant_newline(lines):
         if counts[newline] == best:
             return newline
     return '\n'  # pragma: no cover
+
+
+def split_lines(text):
+    # type: (str) -> Tuple[List[str], str]
+    """Physical lines of ``text`` (line endings kept, the last may have none) and its dominant line ending."""
+    lines = _LINE_RE.findall(text)
+    return lines, _dominant_newline(lines)
