@@ -33,6 +33,7 @@ import re
 # For the type comments.
 from typing import List, Optional, Tuple, Union  # noqa: F401, pylint: disable=unused-import
 
+from ansible_collections.novaops.console_migration.plugins.module_utils.common import LineError
 # Line endings are handled as in nova.conf.
 from ansible_collections.novaops.console_migration.plugins.module_utils.nova_conf import (
     _eol,
@@ -47,20 +48,8 @@ _INT_RE = re.compile(r'[+-]?[0-9]+')
 _BLANKS = ' \t'
 
 
-class LibvirtConfError(Exception):
+class LibvirtConfError(LineError):
     """A file that libvirt could not parse either, or a value it cannot hold."""
-
-    def __init__(self, message, lineno=None):
-        # type: (str, Optional[int]) -> None
-        super(LibvirtConfError, self).__init__(message)
-        self.message = message
-        self.lineno = lineno
-
-    def __str__(self):
-        # type: () -> str
-        if self.lineno is None:
-            return self.message
-        return 'line %d: %s' % (self.lineno, self.message)
 
 
 # -- libvirt values -----------------------------------------------------------

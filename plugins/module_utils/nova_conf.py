@@ -38,6 +38,8 @@ import re
 # For the type comments.
 from typing import List, Optional, Sequence, Tuple  # noqa: F401, pylint: disable=unused-import
 
+from ansible_collections.novaops.console_migration.plugins.module_utils.common import LineError
+
 
 DEFAULT_SECTION = 'DEFAULT'
 
@@ -52,7 +54,7 @@ _LINE_RE = re.compile(r'[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z')
 _BOM = u'\ufeff'
 
 
-class NovaConfError(Exception):
+class NovaConfError(LineError):
     """A file that cannot be parsed, or an edit that cannot be decided.
 
     ``lineno``/``line`` point at the offending line (1-based) when there is
@@ -62,21 +64,10 @@ class NovaConfError(Exception):
 
     def __init__(self, message, lineno=None, line=None, linenos=None):
         # type: (str, Optional[int], Optional[str], Optional[Sequence[int]]) -> None
-        super(NovaConfError, self).__init__(message)
-        self.message = message
-        self.lineno = lineno
-        self.line = line
+        super(NovaConfError, self).__init__(message, lineno, line)
         if linenos is None:
             linenos = [] if lineno is None else [lineno]
         self.linenos = list(linenos)
-
-    def __str__(self):
-        # type: () -> str
-        if self.lineno is None:
-            return self.message
-        if self.line is None:
-            return 'line %d: %s' % (self.lineno, self.message)
-        return 'line %d: %s: %r' % (self.lineno, self.message, self.line)
 
 
 def normalize_section(name):
