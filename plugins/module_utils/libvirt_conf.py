@@ -31,7 +31,7 @@ __metaclass__ = type
 
 import re
 # For the type comments.
-from typing import List, Optional, Tuple, Union  # noqa: F401, pylint: disable=unused-import
+from typing import List, Optional, Sequence, Tuple, Union  # noqa: F401, pylint: disable=unused-import
 
 from ansible_collections.novaops.console_migration.plugins.module_utils.common import LineError
 # Line endings are handled as in nova.conf.
@@ -249,6 +249,8 @@ class LibvirtConf:
     True
     >>> conf.render()
     '#listen_tcp = 1\\nlisten_tcp = 1\\n'
+    >>> conf.get('listen_tcp')
+    1
     """
 
     def __init__(self):
@@ -444,6 +446,23 @@ class _Line:
         self.error = error   # why it cannot be read
 
 
+def _read_line(line):
+    # type: (str) -> _Line
+    """``line`` with the variable it assigns and the value, or why the value cannot be read."""
+    match = _ASSIGN_RE.match(_strip_eol(line))
+    if not match:
+        return _Line(line)
+    name = match.group(3)
+    try:
+        value, rest = _shell_word(match.group(4))
+        rest = rest.strip(_BLANKS)
+        if rest and not rest.startswith('#'):
+            raise ValueError('more than one word after %s=' % name)
+    except ValueError as exc:
+        return _Line(line, name=name, error=str(exc))
+    return _Line(line, name=name, value=value)
+
+
 class ShellVars:
     """``KEY=value`` lines of a shell fragment sourced by an init system.
 
@@ -451,32 +470,17 @@ class ShellVars:
     ``export``); values computed by the shell are refused rather than guessed.
     """
 
-    def __init__(self):
-        # type: () -> None
-        self._lines = []  # type: List[_Line]
-        self.newline = '\n'
+    def __init__(self, lines=(), newline='\n'):
+        # type: (Sequence[_Line], str) -> None
+        self._lines = list(lines)
+        self.newline = newline
 
     @classmethod
     def parse(cls, text):
         # type: (str) -> ShellVars
-        conf = cls()
-        lines, conf.newline = split_lines(text)
-        for line in lines:
-            match = _ASSIGN_RE.match(_strip_eol(line))
-            if not match:
-                conf._lines.append(_Line(line))
-                continue
-            name = match.group(3)
-            try:
-                value, rest = _shell_word(match.group(4))
-                rest = rest.strip(_BLANKS)
-                if rest and not rest.startswith('#'):
-                    raise ValueError('more than one word after %s=' % name)
-            except ValueError as exc:
-                conf._lines.append(_Line(line, name=name, error=str(exc)))
-                continue
-            conf._lines.append(_Line(line, name=name, value=value))
-        return conf
+        """Parse ``text``; a value that cannot be read is refused only when its variable is read or edited."""
+        lines, newline = split_lines(text)
+        return cls([_read_line(line) for line in lines], newline)
 
     def render(self):
         # type: () -> str
