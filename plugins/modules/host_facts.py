@@ -103,13 +103,8 @@ def gather(module):
 
 def installed(module, names):
     """{name: version or None} from one dpkg-query or rpm call."""
-    dpkg_query = module.get_bin_path('dpkg-query')
-    rpm = None if dpkg_query else module.get_bin_path('rpm')
-    found = {}
-    if dpkg_query:
-        found = nova_release.installed_dpkg(module, dpkg_query, names)
-    elif rpm:
-        found = nova_release.installed_rpm(module, rpm, names)
+    manager, query = nova_release.package_manager(module)
+    found = nova_release.installed_versions(module, manager, query, names) if manager else {}
     return dict((name, found.get(name)) for name in names)
 
 
