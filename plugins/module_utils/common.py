@@ -26,6 +26,15 @@ def first_line(text):
     return lines[0] if lines else ''
 
 
+def unique(items):
+    """``items`` without repeats, in first-seen order (items need not be hashable)."""
+    result = []
+    for item in items:
+        if item not in result:
+            result.append(item)
+    return result
+
+
 def printable(path):
     """``path`` (maybe with surrogate escapes) as printable text."""
     return path.encode('utf-8', 'surrogateescape').decode('utf-8', 'replace')

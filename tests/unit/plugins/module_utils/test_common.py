@@ -3,17 +3,24 @@
 # Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
 # SPDX-License-Identifier: Apache-2.0
 
-"""LineError, the base of the config editors' errors, and nova_conf.split_lines."""
+"""common.unique, common.LineError (the base of the config editors' errors) and nova_conf.split_lines."""
 
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 import pytest
 
-from ansible_collections.novaops.console_migration.plugins.module_utils.common import LineError
+from ansible_collections.novaops.console_migration.plugins.module_utils.common import LineError, unique
 from ansible_collections.novaops.console_migration.plugins.module_utils.iptables_rules import IptablesError
 from ansible_collections.novaops.console_migration.plugins.module_utils.libvirt_conf import LibvirtConf, LibvirtConfError
 from ansible_collections.novaops.console_migration.plugins.module_utils.nova_conf import NovaConfError, split_lines
+
+
+def test_unique_keeps_the_first_of_each_in_order():
+    assert unique(['b', 'a', 'b', 'c', 'a']) == ['b', 'a', 'c']
+    assert unique(iter([1, 1, 2])) == [1, 2]
+    assert unique([{'a': 1}, {'a': 1}, []]) == [{'a': 1}, []]
+    assert unique([]) == []
 
 
 @pytest.mark.parametrize('cls', [LineError, IptablesError, LibvirtConfError, NovaConfError])
