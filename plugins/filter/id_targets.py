@@ -53,16 +53,8 @@ options:
 """
 
 EXAMPLES = r"""
-- name: Read the ids on every compute host
-  novaops.console_migration.account_ids:
-    mode: report
-    accounts:
-      - {kind: user, name: nova}
-      - {kind: group, name: nova}
-      - {kind: user, name: libvirt-qemu}
-      - {kind: group, name: kvm}
-  register: account_report
-
+# account_report: registered on every compute host by novaops.console_migration.account_ids with mode: report
+# (see the first example of that module).
 - name: Choose the targets once for the whole play
   ansible.builtin.set_fact:
     id_targets: >-
@@ -81,26 +73,9 @@ _value:
   sample: {user/nova: 64060, group/nova: 64060, user/libvirt-qemu: 64055, group/kvm: 104}
 """
 
-from ansible.errors import AnsibleFilterError
-
 from ansible_collections.novaops.console_migration.plugins.module_utils.account_ids import (
-    DEFAULT_START, AccountIdsError, choose_targets)
+    AccountIdsError, choose_targets)
+from ansible_collections.novaops.console_migration.plugins.plugin_utils.filters import filter_function, filter_module
 
-
-def id_targets(reports, explicit=None, start=DEFAULT_START, names=None):
-    """Target id of each account across the hosts (see DOCUMENTATION)."""
-    try:
-        return choose_targets(dict(reports) if isinstance(reports, dict) else reports,
-                              dict(explicit) if isinstance(explicit, dict) else explicit, start,
-                              dict(names) if isinstance(names, dict) else names)
-    except AccountIdsError as err:
-        raise AnsibleFilterError(str(err))
-
-
-class FilterModule(object):
-    """novaops.console_migration account id filters."""
-
-    def filters(self):
-        return {
-            'id_targets': id_targets,
-        }
+id_targets = filter_function(choose_targets, AccountIdsError)
+FilterModule = filter_module(id_targets=id_targets)

@@ -160,25 +160,8 @@ _value:
                compute: set align_ids)"]
 """
 
-from ansible.errors import AnsibleFilterError
+from ansible_collections.novaops.console_migration.plugins.module_utils.preflight import PreflightError, preflight
+from ansible_collections.novaops.console_migration.plugins.plugin_utils.filters import filter_function, filter_module
 
-from ansible_collections.novaops.console_migration.plugins.module_utils.preflight import (
-    PreflightError, preflight)
-
-
-def preflight_report(facts, settings):
-    """The readiness report of every host (see DOCUMENTATION)."""
-    try:
-        return preflight(dict(facts) if isinstance(facts, dict) else facts,
-                         dict(settings) if isinstance(settings, dict) else settings)
-    except PreflightError as err:
-        raise AnsibleFilterError(str(err))
-
-
-class FilterModule(object):
-    """novaops.console_migration readiness filters."""
-
-    def filters(self):
-        return {
-            'preflight_report': preflight_report,
-        }
+preflight_report = filter_function(preflight, PreflightError)
+FilterModule = filter_module(preflight_report=preflight_report)

@@ -37,6 +37,7 @@ import xml.etree.ElementTree as ET
 
 from ansible_collections.novaops.console_migration.plugins.module_utils.account_ids import (
     key_of, parse_group, parse_passwd)
+from ansible_collections.novaops.console_migration.plugins.module_utils.common import unique
 
 LIBVIRT_PORTS = (16509, 16514)
 
@@ -287,16 +288,6 @@ def is_shared_fstype(fstype):
 
 # -- name resolution and accounts --------------------------------------------------------
 
-def _unique(items):
-    seen = set()
-    result = []
-    for item in items:
-        if item not in seen:
-            seen.add(item)
-            result.append(item)
-    return result
-
-
 def parse_getent_hosts(text):
     """The addresses of ``getent ahosts NAME`` (or ``getent hosts``), in order, without repeats."""
     addresses = []
@@ -308,7 +299,7 @@ def parse_getent_hosts(text):
             addresses.append(_normalize_ip(fields[0]))
         except ValueError:
             continue
-    return _unique(addresses)
+    return unique(addresses)
 
 
 def addrinfo_addresses(infos):
@@ -319,7 +310,7 @@ def addrinfo_addresses(infos):
             addresses.append(_normalize_ip(info[4][0]))
         except (IndexError, TypeError, ValueError):
             continue
-    return _unique(addresses)
+    return unique(addresses)
 
 
 def parse_getent_ids(passwd_text, group_text, accounts):

@@ -42,11 +42,10 @@ import collections
 import ipaddress
 import re
 import shlex
+# For the type comments.
+from typing import Dict, List, Optional, Sequence, Set, Tuple  # noqa: F401, pylint: disable=unused-import
 
-try:
-    from typing import Dict, List, Optional, Sequence, Set, Tuple  # noqa: F401, pylint: disable=unused-import
-except ImportError:  # pragma: no cover - typing is only used in type comments
-    pass
+from ansible_collections.novaops.console_migration.plugins.module_utils.common import LineError
 
 
 MARKER_PREFIX = '# novaops.console_migration'
@@ -66,23 +65,8 @@ _COUNTERS_RE = re.compile(r'^\[[0-9]+:[0-9]+\]$')
 _PROTOCOL_NUMBERS = {'6': 'tcp', '17': 'udp', '1': 'icmp'}
 
 
-class IptablesError(Exception):
+class IptablesError(LineError):
     """A rule or file that cannot be read; ``lineno`` is 1-based when known."""
-
-    def __init__(self, message, lineno=None, line=None):
-        # type: (str, Optional[int], Optional[str]) -> None
-        super(IptablesError, self).__init__(message)
-        self.message = message
-        self.lineno = lineno
-        self.line = line
-
-    def __str__(self):
-        # type: () -> str
-        if self.lineno is None:
-            return self.message
-        if self.line is None:
-            return 'line %d: %s' % (self.lineno, self.message)
-        return 'line %d: %s: %r' % (self.lineno, self.message, self.line)
 
 
 # -- small helpers -------------------------------------------------------------

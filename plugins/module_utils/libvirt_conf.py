@@ -30,47 +30,26 @@ from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 import re
+# For the type comments.
+from typing import List, Optional, Sequence, Tuple, Union  # noqa: F401, pylint: disable=unused-import
 
+from ansible_collections.novaops.console_migration.plugins.module_utils.common import LineError
 # Line endings are handled as in nova.conf.
 from ansible_collections.novaops.console_migration.plugins.module_utils.nova_conf import (
-    _dominant_newline,
     _eol,
     _strip_eol,
+    split_lines,
 )
 
-try:
-    from typing import List, Optional, Tuple, Union  # noqa: F401, pylint: disable=unused-import
-except ImportError:  # pragma: no cover - typing is only used in type comments
-    pass
 
-
-# One physical line with its line ending; the last line may have none.
-_LINE_RE = re.compile(r'[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z')
 # Names virconf accepts (virConfParseName): a letter or '_' first.
 _NAME_RE = re.compile(r'[A-Za-z_][A-Za-z0-9_.:\-]*')
 _INT_RE = re.compile(r'[+-]?[0-9]+')
 _BLANKS = ' \t'
 
 
-class LibvirtConfError(Exception):
+class LibvirtConfError(LineError):
     """A file that libvirt could not parse either, or a value it cannot hold."""
-
-    def __init__(self, message, lineno=None):
-        # type: (str, Optional[int]) -> None
-        super(LibvirtConfError, self).__init__(message)
-        self.message = message
-        self.lineno = lineno
-
-    def __str__(self):
-        # type: () -> str
-        if self.lineno is None:
-            return self.message
-        return 'line %d: %s' % (self.lineno, self.message)
-
-
-def _split_lines(text):
-    # type: (str) -> List[str]
-    return _LINE_RE.findall(text)
 
 
 # -- libvirt values -----------------------------------------------------------
@@ -270,6 +249,8 @@ class LibvirtConf:
     True
     >>> conf.render()
     '#listen_tcp = 1\\nlisten_tcp = 1\\n'
+    >>> conf.get('listen_tcp')
+    1
     """
 
     def __init__(self):
@@ -282,8 +263,7 @@ class LibvirtConf:
         # type: (str) -> LibvirtConf
         """Parse ``text``; raise :class:`LibvirtConfError` where libvirt would fail too."""
         conf = cls()
-        lines = _split_lines(text)
-        conf.newline = _dominant_newline(lines)
+        lines, conf.newline = split_lines(text)
         starts = []
         offset = 0
         for line in lines:
@@ -466,6 +446,23 @@ class _Line:
         self.error = error   # why it cannot be read
 
 
+def _read_line(line):
+    # type: (str) -> _Line
+    """``line`` with the variable it assigns and the value, or why the value cannot be read."""
+    match = _ASSIGN_RE.match(_strip_eol(line))
+    if not match:
+        return _Line(line)
+    name = match.group(3)
+    try:
+        value, rest = _shell_word(match.group(4))
+        rest = rest.strip(_BLANKS)
+        if rest and not rest.startswith('#'):
+            raise ValueError('more than one word after %s=' % name)
+    except ValueError as exc:
+        return _Line(line, name=name, error=str(exc))
+    return _Line(line, name=name, value=value)
+
+
 class ShellVars:
     """``KEY=value`` lines of a shell fragment sourced by an init system.
 
@@ -473,33 +470,17 @@ class ShellVars:
     ``export``); values computed by the shell are refused rather than guessed.
     """
 
-    def __init__(self):
-        # type: () -> None
-        self._lines = []  # type: List[_Line]
-        self.newline = '\n'
+    def __init__(self, lines=(), newline='\n'):
+        # type: (Sequence[_Line], str) -> None
+        self._lines = list(lines)
+        self.newline = newline
 
     @classmethod
     def parse(cls, text):
         # type: (str) -> ShellVars
-        conf = cls()
-        lines = _split_lines(text)
-        conf.newline = _dominant_newline(lines)
-        for line in lines:
-            match = _ASSIGN_RE.match(_strip_eol(line))
-            if not match:
-                conf._lines.append(_Line(line))
-                continue
-            name = match.group(3)
-            try:
-                value, rest = _shell_word(match.group(4))
-                rest = rest.strip(_BLANKS)
-                if rest and not rest.startswith('#'):
-                    raise ValueError('more than one word after %s=' % name)
-            except ValueError as exc:
-                conf._lines.append(_Line(line, name=name, error=str(exc)))
-                continue
-            conf._lines.append(_Line(line, name=name, value=value))
-        return conf
+        """Parse ``text``; a value that cannot be read is refused only when its variable is read or edited."""
+        lines, newline = split_lines(text)
+        return cls([_read_line(line) for line in lines], newline)
 
     def render(self):
         # type: () -> str
@@ -660,7 +641,7 @@ def upstart_add_listen(text, default_handled=False):
     ``env libvirtd_opts="..."`` line gets the flag instead; without such a
     line the status stays ``variable``.
     """
-    lines = _split_lines(text)
+    lines, dummy = split_lines(text)
     found = False
     variable = False
     changed = False

@@ -35,11 +35,10 @@ from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 import re
+# For the type comments.
+from typing import List, Optional, Sequence, Tuple  # noqa: F401, pylint: disable=unused-import
 
-try:
-    from typing import List, Optional, Sequence, Tuple  # noqa: F401, pylint: disable=unused-import
-except ImportError:  # pragma: no cover - typing is only used in type comments
-    pass
+from ansible_collections.novaops.console_migration.plugins.module_utils.common import LineError
 
 
 DEFAULT_SECTION = 'DEFAULT'
@@ -55,7 +54,7 @@ _LINE_RE = re.compile(r'[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z')
 _BOM = u'\ufeff'
 
 
-class NovaConfError(Exception):
+class NovaConfError(LineError):
     """A file that cannot be parsed, or an edit that cannot be decided.
 
     ``lineno``/``line`` point at the offending line (1-based) when there is
@@ -65,21 +64,10 @@ class NovaConfError(Exception):
 
     def __init__(self, message, lineno=None, line=None, linenos=None):
         # type: (str, Optional[int], Optional[str], Optional[Sequence[int]]) -> None
-        super(NovaConfError, self).__init__(message)
-        self.message = message
-        self.lineno = lineno
-        self.line = line
+        super(NovaConfError, self).__init__(message, lineno, line)
         if linenos is None:
             linenos = [] if lineno is None else [lineno]
         self.linenos = list(linenos)
-
-    def __str__(self):
-        # type: () -> str
-        if self.lineno is None:
-            return self.message
-        if self.line is None:
-            return 'line %d: %s' % (self.lineno, self.message)
-        return 'line %d: %s: %r' % (self.lineno, self.message, self.line)
 
 
 def normalize_section(name):
@@ -202,8 +190,7 @@ class NovaConf:
         conf = cls()
         if text.startswith(_BOM):
             conf._bom, text = _BOM, text[1:]
-        lines = _LINE_RE.findall(text)
-        conf.newline = _dominant_newline(lines)
+        lines, conf.newline = split_lines(text)
         current = None  # type: Optional[_Entry]
         in_section = False
         for lineno, line in enumerate(lines, 1):
@@ -406,3 +393,10 @@ def _dominant_newline(lines):
         if counts[newline] == best:
             return newline
     return '\n'  # pragma: no cover
+
+
+def split_lines(text):
+    # type: (str) -> Tuple[List[str], str]
+    """Physical lines of ``text`` (line endings kept, the last may have none) and its dominant line ending."""
+    lines = _LINE_RE.findall(text)
+    return lines, _dominant_newline(lines)

@@ -379,13 +379,17 @@ _SPICE_KEYS = ('enabled', 'agent_enabled', 'keymap', 'html5proxy_base_url',
                'html5proxy_host', 'html5proxy_port')
 
 
+def _group_options(idx, span, group, keys):
+    """``keys`` as options of ``group`` for a release in ``span``, else all None."""
+    present = _in(idx, span)
+    return dict((key, (group, key) if present else None) for key in keys)
+
+
 def _spice(idx):
-    if not _in(idx, SPICE):
-        return dict((k, None) for k in _SPICE_KEYS)
-    opts = dict((k, ('spice', k)) for k in _SPICE_KEYS)
-    if not _in(idx, KEYMAP):
+    opts = _group_options(idx, SPICE, 'spice', _SPICE_KEYS)
+    if opts['enabled'] and not _in(idx, KEYMAP):
         opts['keymap'] = None
-    if not _in(idx, SPICE_PROXY_OPTS_IN_SPICE_GROUP):
+    if opts['enabled'] and not _in(idx, SPICE_PROXY_OPTS_IN_SPICE_GROUP):
         # grizzly bin/nova-spicehtml5proxy, havana nova/cmd/spicehtml5proxy.py
         opts['html5proxy_host'] = ('DEFAULT', 'spicehtml5proxy_host')
         opts['html5proxy_port'] = ('DEFAULT', 'spicehtml5proxy_port')
@@ -397,19 +401,14 @@ _SERIAL_KEYS = ('enabled', 'port_range', 'base_url', 'listen',
 
 
 def _serial(idx):
-    if not _in(idx, SERIAL):
-        return dict((k, None) for k in _SERIAL_KEYS)
-    opts = dict((k, ('serial_console', k)) for k in _SERIAL_KEYS)
-    if not _in(idx, SERIAL_LISTEN):
+    opts = _group_options(idx, SERIAL, 'serial_console', _SERIAL_KEYS)
+    if opts['enabled'] and not _in(idx, SERIAL_LISTEN):
         opts['listen'] = None
     return opts
 
 
 def _proxy_tls(idx):
-    if not _in(idx, PROXY_TLS):
-        return {'ssl_only': None, 'cert': None, 'key': None}
-    return {'ssl_only': ('DEFAULT', 'ssl_only'), 'cert': ('DEFAULT', 'cert'),
-            'key': ('DEFAULT', 'key')}
+    return _group_options(idx, PROXY_TLS, 'DEFAULT', ('ssl_only', 'cert', 'key'))
 
 
 def _migration(idx):

@@ -32,6 +32,7 @@ __metaclass__ = type
 
 import ipaddress
 
+from ansible_collections.novaops.console_migration.plugins.module_utils.common import unique
 from ansible_collections.novaops.console_migration.plugins.module_utils.role_defaults import LIVE_MIGRATION
 
 CHECKS = ('subnet', 'cpu', 'resolution', 'ids', 'kvm', 'libvirt', 'storage', 'proxy_reach')
@@ -185,9 +186,9 @@ class _Report(object):
 
     def __init__(self, facts, settings):
         self.s = normalize_settings(settings)
-        self.computes = _unique(self.s['computes'])
-        self.proxies = _unique(self.s['proxies'])
-        self.hosts = _unique(self.computes + self.proxies)
+        self.computes = unique(self.s['computes'])
+        self.proxies = unique(self.s['proxies'])
+        self.hosts = unique(self.computes + self.proxies)
         self.facts = {}
         self.missing = {}
         source = facts if isinstance(facts, dict) else {}
@@ -521,14 +522,6 @@ class _Report(object):
                 self.rows[host]['proxy_reach'] = _cell('fail', 'no route to %s' % _join(bad))
             else:
                 self.rows[host]['proxy_reach'] = _cell('ok', 'routes to %s' % _join(good))
-
-
-def _unique(items):
-    result = []
-    for item in items:
-        if item not in result:
-            result.append(item)
-    return result
 
 
 def _sample(items):

@@ -3,21 +3,28 @@
 # Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
 # SPDX-License-Identifier: Apache-2.0
 
-"""Run what one of the collection's modules does inside another module's call.
+"""Run what one of the collection's modules does, as the module or inside another module's call.
 
 Each module of module_utils/steps has ARGUMENT_SPEC, MODULE_OPTIONS and
-run(module). A step's parameters are validated against that spec (defaults
-filled in, no_log values hidden from the whole result) and run() gets a view
-of the calling module whose params are the step's.
+run(module). main() is the whole module. Inside another module, a step's
+parameters are validated against that spec (defaults filled in, no_log values
+hidden from the whole result) and run() gets a view of the calling module
+whose params are the step's.
 """
 
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-from ansible.module_utils.basic import FILE_COMMON_ARGUMENTS
+from ansible.module_utils.basic import FILE_COMMON_ARGUMENTS, AnsibleModule
 
 _VALIDATOR_OPTIONS = ('mutually_exclusive', 'required_together', 'required_one_of', 'required_if', 'required_by')
+
+
+def main(step):
+    """The module of ``step`` (a module_utils.steps module): run it with the task's arguments and exit."""
+    module = AnsibleModule(argument_spec=step.ARGUMENT_SPEC, **step.MODULE_OPTIONS)
+    module.exit_json(**step.run(module))
 
 
 class StepModule(object):

@@ -9,6 +9,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: account_ids
+author: "novaops maintainers (@novaops)"
 short_description: Give the nova and libvirt QEMU users and groups the same UID and GID on every compute host
 version_added: 1.0.0
 description:
@@ -30,9 +31,7 @@ description:
   - 'Running domains are looked for in two ways: C(virsh -c qemu:///system list --name --state-running), when C(virsh)
     is installed (this may start C(libvirtd) through its socket), and C(/proc): any C(qemu-system-*) or C(qemu-kvm)
     process whose real user is one of the users of O(accounts) or whose real group is one of its groups.'
-author: "novaops maintainers (@novaops)"
 extends_documentation_fragment:
-  - ansible.builtin.action_common_attributes
   - novaops.console_migration.attributes
 attributes:
   check_mode:
@@ -241,14 +240,12 @@ msg:
   sample: "user nova: 101 -> 64060; group nova: 107 -> 64060; 42 files re-owned; services restarted: nova-compute"
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
+from ansible_collections.novaops.console_migration.plugins.module_utils import step_runner
 from ansible_collections.novaops.console_migration.plugins.module_utils.steps import account_ids as step
 
 
 def main():
-    module = AnsibleModule(argument_spec=step.ARGUMENT_SPEC, **step.MODULE_OPTIONS)
-    module.exit_json(**step.run(module))
+    step_runner.main(step)
 
 
 if __name__ == '__main__':

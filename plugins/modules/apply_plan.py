@@ -9,6 +9,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: apply_plan
+author: "novaops maintainers (@novaops)"
 short_description: Carry out a role's plan on a host in one call, as a list of the collection's modules
 version_added: 1.0.0
 description:
@@ -19,9 +20,7 @@ description:
     call and the message names the step. Steps that ran before are kept (each is atomic on its own).
   - A V(service_set) step can restart units only for the steps that changed (O(steps[].restart_for)).
   - Values of options that are secret in the step's module (key contents, passwords) are hidden in the whole result.
-author: "novaops maintainers (@novaops)"
 extends_documentation_fragment:
-  - ansible.builtin.action_common_attributes
   - novaops.console_migration.attributes
 attributes:
   check_mode:

@@ -9,6 +9,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: console_probe
+author: "novaops maintainers (@novaops)"
 short_description: Open a Nova console through its proxy with the console's token and check the remote end answers
 version_added: 1.0.0
 description:
@@ -42,9 +43,7 @@ description:
     C(/proc/net/tcp6) of this host before the connection and after the check, so it is only meaningful on the
     proxy host, in the proxy's network namespace.
   - The token of the URL is never returned; RV(websocket_url) is the websocket without its query.
-author: "novaops maintainers (@novaops)"
 extends_documentation_fragment:
-  - ansible.builtin.action_common_attributes
   - novaops.console_migration.attributes.info_module
 options:
   url:

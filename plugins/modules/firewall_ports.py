@@ -9,6 +9,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: firewall_ports
+author: "novaops maintainers (@novaops)"
 short_description: Open TCP/UDP ports for Nova consoles and live migration in the host firewall, live and persistent
 version_added: 1.0.0
 description:
@@ -39,9 +40,7 @@ description:
     to the port from every other source are rejected (TCP reset, UDP port unreachable), after the accepts.
   - A rule that already exists without a mark of this collection (made by hand or by another tool) is not added a
     second time and is never removed.
-author: "novaops maintainers (@novaops)"
 extends_documentation_fragment:
-  - ansible.builtin.action_common_attributes
   - novaops.console_migration.attributes
 attributes:
   check_mode:
@@ -224,13 +223,12 @@ msg:
   sample: "console_proxy: 2 rules added, 0 removed (live INPUT chain, /etc/sysconfig/iptables)"
 """
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.novaops.console_migration.plugins.module_utils import step_runner
 from ansible_collections.novaops.console_migration.plugins.module_utils.steps import firewall_ports as step
 
 
 def main():
-    module = AnsibleModule(argument_spec=step.ARGUMENT_SPEC, **step.MODULE_OPTIONS)
-    module.exit_json(**step.run(module))
+    step_runner.main(step)
 
 
 if __name__ == '__main__':

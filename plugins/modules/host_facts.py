@@ -9,6 +9,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: host_facts
+author: "novaops maintainers (@novaops)"
 short_description: Everything the collection's roles read from a host, in one call
 version_added: 1.0.0
 description:
@@ -26,9 +27,7 @@ description:
     keys after it), so that the roles read it from the registered result; a distribution the table does not know
     fails the task, naming the supported ones.
   - Never changes anything.
-author: "novaops maintainers (@novaops)"
 extends_documentation_fragment:
-  - ansible.builtin.action_common_attributes
   - novaops.console_migration.attributes.info_module
 options:
   release:
@@ -177,13 +176,8 @@ def gather(module):
 
 def installed(module, names):
     """{name: version or None} from one dpkg-query or rpm call."""
-    dpkg_query = module.get_bin_path('dpkg-query')
-    rpm = None if dpkg_query else module.get_bin_path('rpm')
-    found = {}
-    if dpkg_query:
-        found = nova_release.installed_dpkg(module, dpkg_query, names)
-    elif rpm:
-        found = nova_release.installed_rpm(module, rpm, names)
+    manager, query = nova_release.package_manager(module)
+    found = nova_release.installed_versions(module, manager, query, names) if manager else {}
     return dict((name, found.get(name)) for name in names)
 
 

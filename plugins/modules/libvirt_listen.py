@@ -9,6 +9,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: libvirt_listen
+author: "novaops maintainers (@novaops)"
 short_description: Make libvirtd listen on TCP or TLS for live migration, the way the host runs libvirt
 version_added: 1.0.0
 description:
@@ -45,9 +46,7 @@ description:
     the daemon is restarted with C(service libvirtd restart) (or C(libvirt-bin)), or, for an upstart job, with
     C(initctl stop libvirt-bin) and C(initctl start libvirt-bin), because the C(restart) command of upstart does not read a
     changed job file. Running guests survive the restart; their QEMU processes are separate.'
-author: "novaops maintainers (@novaops)"
 extends_documentation_fragment:
-  - ansible.builtin.action_common_attributes
   - novaops.console_migration.attributes
 attributes:
   check_mode:
@@ -246,13 +245,12 @@ msg:
   sample: "socket mode: libvirtd listens on 10.0.0.5:16509 (tcp); 2 files changed"
 """
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.novaops.console_migration.plugins.module_utils import step_runner
 from ansible_collections.novaops.console_migration.plugins.module_utils.steps import libvirt_listen as step
 
 
 def main():
-    module = AnsibleModule(argument_spec=step.ARGUMENT_SPEC, **step.MODULE_OPTIONS)
-    module.exit_json(**step.run(module))
+    step_runner.main(step)
 
 
 if __name__ == '__main__':

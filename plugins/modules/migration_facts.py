@@ -9,6 +9,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: migration_facts
+author: "novaops maintainers (@novaops)"
 short_description: Read what the live migration and console readiness checks need from a host, in one task
 version_added: 1.0.0
 description:
@@ -24,9 +25,7 @@ description:
   - Missing tools are no error. Without C(virsh), C(libvirtd) and C(virtqemud), C(installed) of
     RV(migration_facts.libvirt) is false and the libvirt fields are null; without C(ss), its C(listening) is null; a
     failing command is reported in RV(migration_facts.errors).
-author: "novaops maintainers (@novaops)"
 extends_documentation_fragment:
-  - ansible.builtin.action_common_attributes
   - novaops.console_migration.attributes.info_module
 options:
   addresses:

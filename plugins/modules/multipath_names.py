@@ -9,6 +9,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: multipath_names
+author: "novaops maintainers (@novaops)"
 short_description: Name multipath devices by WWID (user_friendly_names) for live migration
 version_added: 1.0.0
 description:
@@ -28,9 +29,7 @@ description:
     C(defaults). The module never changes them and warns when they contradict O(user_friendly_names).
   - The module does not restart C(multipathd); restart it when the module reports a change.
   - The file is written atomically (temporary file in the same directory, then rename), only if its content changes.
-author: "novaops maintainers (@novaops)"
 extends_documentation_fragment:
-  - ansible.builtin.action_common_attributes
   - novaops.console_migration.attributes
 attributes:
   check_mode:
@@ -107,13 +106,12 @@ msg:
   sample: user_friendly_names set to no in /etc/multipath.conf
 """
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.novaops.console_migration.plugins.module_utils import step_runner
 from ansible_collections.novaops.console_migration.plugins.module_utils.steps import multipath_names as step
 
 
 def main():
-    module = AnsibleModule(argument_spec=step.ARGUMENT_SPEC, **step.MODULE_OPTIONS)
-    module.exit_json(**step.run(module))
+    step_runner.main(step)
 
 
 if __name__ == '__main__':

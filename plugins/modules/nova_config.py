@@ -9,6 +9,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: nova_config
+author: "novaops maintainers (@novaops)"
 short_description: Manage many options of an OpenStack nova.conf in one task
 version_added: 1.0.0
 description:
@@ -26,9 +27,7 @@ description:
     because it cannot decide where the option belongs.
   - Values are compared as oslo.config reads them, so surrounding whitespace and one pair of matching quotes do not count.
   - The file is written atomically (temporary file in the same directory, then rename), only if its content changes.
-author: "novaops maintainers (@novaops)"
 extends_documentation_fragment:
-  - ansible.builtin.action_common_attributes
   - ansible.builtin.files
   - novaops.console_migration.attributes
 attributes:
@@ -218,13 +217,12 @@ msg:
   sample: 2 options changed in /etc/nova/nova.conf
 """
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.novaops.console_migration.plugins.module_utils import step_runner
 from ansible_collections.novaops.console_migration.plugins.module_utils.steps import nova_config as step
 
 
 def main():
-    module = AnsibleModule(argument_spec=step.ARGUMENT_SPEC, **step.MODULE_OPTIONS)
-    module.exit_json(**step.run(module))
+    step_runner.main(step)
 
 
 if __name__ == '__main__':

@@ -9,6 +9,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: nova_release
+author: "novaops maintainers (@novaops)"
 short_description: Report the OpenStack Nova release a host runs or would install
 version_added: 1.0.0
 description:
@@ -26,9 +27,7 @@ description:
     V(2:26.2.2-1~deb12u1) to V(zed), V(1:19.1.0-1.el8) to V(stein) and V(2014.2.4-0ubuntu1) to V(juno). A version it
     cannot map gives RV(release=null) and a warning naming the version; the module does not fail.
   - Never changes anything.
-author: "novaops maintainers (@novaops)"
 extends_documentation_fragment:
-  - ansible.builtin.action_common_attributes
   - novaops.console_migration.attributes.info_module
 options:
   packages:
@@ -111,13 +110,12 @@ msg:
   sample: nova-common 2:26.2.2-1~deb12u1 is installed (zed)
 """
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.novaops.console_migration.plugins.module_utils import step_runner
 from ansible_collections.novaops.console_migration.plugins.module_utils.steps import nova_release as step
 
 
 def main():
-    module = AnsibleModule(argument_spec=step.ARGUMENT_SPEC, **step.MODULE_OPTIONS)
-    module.exit_json(**step.run(module))
+    step_runner.main(step)
 
 
 if __name__ == '__main__':

@@ -9,6 +9,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: service_set
+author: "novaops maintainers (@novaops)"
 short_description: Start, stop and restart a set of systemd services in one task
 version_added: 1.0.0
 description:
@@ -30,9 +31,7 @@ description:
     such units are started or stopped with a separate C(systemctl start) or C(systemctl stop).
   - The module never masks or unmasks units.
   - Only systemd is supported; the module fails on hosts where C(/run/systemd/system) does not exist.
-author: "novaops maintainers (@novaops)"
 extends_documentation_fragment:
-  - ansible.builtin.action_common_attributes
   - novaops.console_migration.attributes
 attributes:
   check_mode:
@@ -177,14 +176,12 @@ msg:
   sample: "started: nova-novncproxy; stopped: nova-spicehtml5proxy; skipped (not found or masked): nova-xvpvncproxy"
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
+from ansible_collections.novaops.console_migration.plugins.module_utils import step_runner
 from ansible_collections.novaops.console_migration.plugins.module_utils.steps import service_set as step
 
 
 def main():
-    module = AnsibleModule(argument_spec=step.ARGUMENT_SPEC, **step.MODULE_OPTIONS)
-    module.exit_json(**step.run(module))
+    step_runner.main(step)
 
 
 if __name__ == '__main__':

@@ -13,7 +13,7 @@ import shlex
 
 from ansible.module_utils.common.text.converters import to_native
 
-from ansible_collections.novaops.console_migration.plugins.module_utils.common import run_c
+from ansible_collections.novaops.console_migration.plugins.module_utils.common import run_c, unique
 from ansible_collections.novaops.console_migration.plugins.module_utils.files import (
     FileError,
     atomic_write,
@@ -81,14 +81,6 @@ def summary(owner, added, removed, where):
         return '%s: no changes needed' % owner
     return '%s: %d rule%s added, %d removed (%s)' % (owner, len(added), '' if len(added) == 1 else 's',
                                                      len(removed), ', '.join(where))
-
-
-def unique(items):
-    seen = []
-    for item in items:
-        if item not in seen:
-            seen.append(item)
-    return seen
 
 
 def write(module, dest, text, result, mode=0o600, scratch=False):

@@ -78,6 +78,23 @@ def installed_rpm(module, rpm, packages):
     return found
 
 
+def package_manager(module):
+    """The host's package database and its query command: dpkg (dpkg-query) where it exists, else rpm.
+
+    (None, None) on a host with neither.
+    """
+    dpkg_query = module.get_bin_path('dpkg-query')
+    if dpkg_query:
+        return 'dpkg', dpkg_query
+    rpm = module.get_bin_path('rpm')
+    return ('rpm', rpm) if rpm else (None, None)
+
+
+def installed_versions(module, manager, query, packages):
+    """{name: version} of the installed ``packages``, from one call of ``query`` (see package_manager)."""
+    return (installed_dpkg if manager == 'dpkg' else installed_rpm)(module, query, packages)
+
+
 def candidate_apt(module, packages):
     apt_cache = module.get_bin_path('apt-cache')
     if not apt_cache:
@@ -167,17 +184,13 @@ def run(module):
     if not packages:
         module.fail_json(msg='packages must not be empty', **result)
 
-    dpkg_query = module.get_bin_path('dpkg-query')
-    rpm = None if dpkg_query else module.get_bin_path('rpm')
-    if not dpkg_query and not rpm:
+    manager, query = package_manager(module)
+    if not manager:
         module.fail_json(msg='nova_release needs dpkg-query or rpm, found neither', **result)
-    result['package_manager'] = 'dpkg' if dpkg_query else 'rpm'
+    result['package_manager'] = manager
 
     try:
-        if dpkg_query:
-            installed = installed_dpkg(module, dpkg_query, packages)
-        else:
-            installed = installed_rpm(module, rpm, packages)
+        installed = installed_versions(module, manager, query, packages)
     except NovaReleaseError as exc:
         module.fail_json(msg=to_native(exc), **result)
 
@@ -185,7 +198,7 @@ def run(module):
     if package:
         result.update(installed=True, package=package, version=version, source='installed')
     else:
-        candidates = candidate_apt(module, packages) if dpkg_query else candidate_rpm(module, packages)
+        candidates = candidate_apt(module, packages) if manager == 'dpkg' else candidate_rpm(module, packages)
         package, version = first_in_order(packages, candidates)
         if package:
             result.update(package=package, candidate_version=version, source='candidate')

@@ -11,6 +11,7 @@ import pytest
 
 from ansible.module_utils import basic
 
+from ansible_collections.novaops.console_migration.plugins.module_utils.steps import nova_release as step
 from ansible_collections.novaops.console_migration.plugins.modules import nova_release
 from ansible_collections.novaops.console_migration.tests.unit.plugins.modules.module_harness import (
     FailJson,
@@ -301,3 +302,20 @@ def test_custom_package_list_is_queried_in_one_call(monkeypatch):
     assert host.calls == [['/usr/bin/dpkg-query', '-W', '--showformat=${Package}\\t${Status}\\t${Version}\\n',
                            'nova-compute', 'python3-nova']]
     assert result['release'] == 'caracal'
+
+
+@pytest.mark.parametrize('tools, expected', [
+    ({'dpkg-query': None, 'rpm': None}, ('dpkg', '/usr/bin/dpkg-query')),
+    ({'rpm': None}, ('rpm', '/usr/bin/rpm')),
+    ({}, (None, None)),
+])
+def test_package_manager_prefers_dpkg(tools, expected):
+    assert step.package_manager(FakeHost(tools)) == expected
+
+
+def test_installed_versions_queries_the_package_manager_once():
+    host = FakeHost({'dpkg-query': (1, 'nova-common\tinstall ok installed\t2:26.2.2-1~deb12u1\n', '')})
+    assert step.installed_versions(host, 'dpkg', '/usr/bin/dpkg-query', DEFAULTS) == {'nova-common': '2:26.2.2-1~deb12u1'}
+    host = FakeHost({'rpm': (1, 'openstack-nova-common\t1:19.1.0-1.el8\n' + rpm_missing('nova-common'), '')})
+    assert step.installed_versions(host, 'rpm', '/usr/bin/rpm', DEFAULTS) == {'openstack-nova-common': '1:19.1.0-1.el8'}
+    assert host.calls == [RPM_QUERY]
