@@ -53,6 +53,7 @@ from ansible_collections.novaops.console_migration.plugins.module_utils import r
 from ansible_collections.novaops.console_migration.plugins.module_utils.settings_checks import (
     Checker,
     as_list,
+    blame,
     host_ports,
     is_unset as _is_unset,
     port_conflicts,
@@ -74,6 +75,10 @@ GRAPHICAL_TYPES = ('novnc', 'xvpvnc', 'spice')
 VNC_TYPES = ('novnc', 'xvpvnc')
 FIREWALL_BACKENDS = host_facts.FIREWALL_BACKENDS
 ANY_SOURCES = ('0.0.0.0/0', '::/0')
+
+# libvirtd's ports, what compute_console_reserved_ports is derived from when not set.
+RESERVED = 'compute_console_reserved_ports'
+LIBVIRT_PORT_VARS = ('live_migration_libvirt_tcp_port', 'live_migration_libvirt_tls_port')
 
 # The console roles' defaults ('' means "not set"), from role_defaults.
 DEFAULTS = rd.defaults(rd.SHARED, rd.CONSOLE_PROXY, rd.COMPUTE_CONSOLE)
@@ -101,6 +106,8 @@ EXPECTED = {
     'compute_console_serial_port_range': 'N:M with 1 <= N <= M <= 65535, e.g. 10000:20000',
     'compute_console_vnc_port_range': 'N:M with 1 <= N <= M <= 65535, e.g. 5900:5999',
     'compute_console_reserved_ports': 'a list of ports 1-65535 such as [16509, 16514]',
+    'live_migration_libvirt_tcp_port': 'an integer from 1 to 65535, e.g. %d' % rd.LIBVIRT_TCP_PORT,
+    'live_migration_libvirt_tls_port': 'an integer from 1 to 65535, e.g. %d' % rd.LIBVIRT_TLS_PORT,
     'compute_console_proxy_addresses': "a non-empty list of the console proxy hosts' IP addresses or CIDRs, e.g. ['192.168.1.1']",
 }
 for _t in CONSOLE_TYPES:
@@ -471,17 +478,16 @@ def _validate_proxy(c, ctx):
         host = c.optional(host_var, check_ip)
         hosts[name] = '0.0.0.0' if host == '' else host
         ports[name] = c.check(port_var, check_port)
-    seen = {}
-    for name in types:
-        port = ports[name]
-        if port is None:
-            continue
-        if port in seen:
-            c.fail('console_proxy_%s_port' % name,
-                   '%d is also console_proxy_%s_port; the enabled proxies need distinct ports'
-                   % (port, seen[port]), 'a port no other enabled proxy uses')
-        else:
-            seen[port] = name
+    entries = [port_entry('console_proxy_%s_port' % name, ports[name]) for name in types if ports[name]]
+    blamed = set()
+    for index, later in enumerate(entries):
+        for earlier in entries[:index]:
+            if later['first'] == earlier['first']:
+                bad, other = blame(later, earlier)
+                if bad['var'] not in blamed:
+                    blamed.add(bad['var'])
+                    c.fail(bad['var'], '%d is also %s; the enabled proxies need distinct ports'
+                           % (bad['first'], other['var']), 'a port no other enabled proxy uses')
 
     cert = c.optional('console_proxy_ssl_cert', check_abs_path)
     key = c.optional('console_proxy_ssl_key', check_abs_path)
@@ -501,9 +507,8 @@ def _validate_proxy(c, ctx):
 
     sources = c.items('console_proxy_allowed_sources', check_source)
     _iptables_ipv4_only(c, ctx, 'console_proxy_allowed_sources', sources)
-    listen_ports = [port_entry('console_proxy_%s_port' % name, ports[name]) for name in types if ports[name]]
     ctx.update(hosts=hosts, ports=ports, cert=cert, key=key, ssl_only=ssl_only, sources=sources,
-               listen_ports=listen_ports)
+               listen_ports=entries)
 
 
 def _iptables_ipv4_only(c, ctx, var, sources):
@@ -563,7 +568,7 @@ def _validate_compute(c, ctx):
                               'limiting them to the proxies' % listen)
     else:
         serial_listen = None
-    reserved = c.items('compute_console_reserved_ports', check_port)
+    reserved = _reserved_ports(c)
     listen_ports = []
     if vnc_range and set(types) & set(GRAPHICAL_TYPES):
         listen_ports.append(port_entry('compute_console_vnc_port_range', vnc_range[0], vnc_range[1],
@@ -574,6 +579,19 @@ def _validate_compute(c, ctx):
     ctx.update(mgmt=mgmt, listen=listen, serial_listen=serial_listen, urls=urls,
                serial_range=serial_range, vnc_range=vnc_range, proxies=proxies, reserved=reserved or [],
                listen_ports=listen_ports)
+
+
+def _reserved_ports(c):
+    """compute_console_reserved_ports, or when not set libvirtd's ports, checked under their own names."""
+    if not _is_unset(c.values.get(RESERVED)):
+        return c.items(RESERVED, check_port)
+    ports = []
+    for var in LIBVIRT_PORT_VARS:
+        try:
+            ports.append(check_port(c.values.get(var, rd.LIVE_MIGRATION[var])))
+        except ValueError as err:
+            c.fail(var, '%s; %s is derived from it' % (err, RESERVED))
+    return ports
 
 
 def _console_urls(c, types):

@@ -52,7 +52,8 @@ COMPUTE_CONSOLE = {
     'compute_console_serial_listen': '',
     'compute_console_serial_port_range': '10000:20000',
     'compute_console_vnc_port_range': '5900:5999',
-    'compute_console_reserved_ports': [LIBVIRT_TCP_PORT, LIBVIRT_TLS_PORT],
+    # Not set: live_migration_libvirt_tcp_port and _tls_port.
+    'compute_console_reserved_ports': None,
     'compute_console_proxy_addresses': [],
 }
 
@@ -78,6 +79,20 @@ LIVE_MIGRATION = {
     'live_migration_qemu_gid': None,
     'live_migration_multipath': False,
 }
+
+
+def port_default(var):
+    """``(first, last)`` of the default port or range of ``var``, or None."""
+    if var == 'live_migration_port_min':
+        return QEMU_MIGRATION_PORTS
+    for table in (CONSOLE_PROXY, COMPUTE_CONSOLE, LIVE_MIGRATION):
+        value = table.get(var)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value, value
+        if isinstance(value, str) and ':' in value:
+            first, last = value.split(':')
+            return int(first), int(last)
+    return None
 
 
 def defaults(*tables):
