@@ -75,8 +75,9 @@ class ActionModule(ActionBase):
             result.update(failed=True, msg='the host was not read: run the novaops.console_migration.common role first')
             return result
         template = self._templar.template
-        settings = dict((name, _native(template(task_vars[name])))
-                        for name in site_plan.setting_names(site_plan.ROLES) if name in task_vars)
+        names = set(site_plan.setting_names(site_plan.ROLES))
+        names.update(name for name in task_vars if name.startswith(site_plan.CONSOLE_PREFIXES))
+        settings = dict((name, _native(template(task_vars[name]))) for name in names if name in task_vars)
         previous = task_vars.get('__novaops_plan')
         previous = previous if isinstance(previous, dict) and previous.get('roles') else None
         try:

@@ -52,12 +52,15 @@ options:
         of an enabled console type that is not set is built from C(compute_console_proxy_public_host) (for example
         C(http://HOST:6080/vnc_auto.html)), and is required when that is not set either;
         C(compute_console_serial_port_range) (V(10000:20000)), C(compute_console_vnc_port_range) (V(5900:5999), the
-        libvirt display ports), C(compute_console_reserved_ports) (V([16509, 16514])) and
+        libvirt display ports), C(compute_console_reserved_ports) (when not set, C(live_migration_libvirt_tcp_port) and
+        C(live_migration_libvirt_tls_port), V(16509) and V(16514) unless given, each checked under its own name) and
         C(compute_console_proxy_addresses) (the proxies' addresses or CIDRs, required unless the firewall backend
         is V(none)).
       - C(host_ports) is the list of the V(ports) of the host's other plans (console_plan or migration_plan);
         a port or range shared with one of them, or between the display and serial ranges, is refused naming both
-        variables. A single port listed in C(compute_console_reserved_ports) may lie inside a console range.
+        variables, leading with the one changed from its default (when both or neither are, a single port before
+        a range, then the later of display, serial, libvirt, QEMU migration and proxy ports). A single port listed
+        in C(compute_console_reserved_ports) may lie inside a console range.
       - Unknown keys with a role prefix give a warning; other keys are ignored.
     type: dict
     required: true
@@ -101,25 +104,9 @@ _value:
   type: dict
 """
 
-from ansible.errors import AnsibleFilterError
-
 from ansible_collections.novaops.console_migration.plugins.module_utils.console_settings import (
     SettingsError, console_plan as _console_plan)
+from ansible_collections.novaops.console_migration.plugins.plugin_utils.filters import filter_function, filter_module
 
-
-def console_plan(settings):
-    """Validated plan for one console role (see DOCUMENTATION)."""
-    try:
-        return _console_plan(dict(settings) if isinstance(settings, dict) else settings)
-    except SettingsError as err:
-        # One problem per line, each starting with the variable name.
-        raise AnsibleFilterError(str(err))
-
-
-class FilterModule(object):
-    """novaops.console_migration console filters."""
-
-    def filters(self):
-        return {
-            'console_plan': console_plan,
-        }
+console_plan = filter_function(_console_plan, SettingsError)
+FilterModule = filter_module(console_plan=console_plan)

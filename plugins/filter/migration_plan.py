@@ -87,25 +87,9 @@ _value:
   type: dict
 """
 
-from ansible.errors import AnsibleFilterError
-
 from ansible_collections.novaops.console_migration.plugins.module_utils.migration_settings import (
     SettingsError, migration_plan as _migration_plan)
+from ansible_collections.novaops.console_migration.plugins.plugin_utils.filters import filter_function, filter_module
 
-
-def migration_plan(settings):
-    """Validated live migration plan (see DOCUMENTATION)."""
-    try:
-        return _migration_plan(dict(settings) if isinstance(settings, dict) else settings)
-    except SettingsError as err:
-        # One problem per line, each starting with the variable name.
-        raise AnsibleFilterError(str(err))
-
-
-class FilterModule(object):
-    """novaops.console_migration live migration filters."""
-
-    def filters(self):
-        return {
-            'migration_plan': migration_plan,
-        }
+migration_plan = filter_function(_migration_plan, SettingsError)
+FilterModule = filter_module(migration_plan=migration_plan)

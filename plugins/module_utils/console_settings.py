@@ -46,6 +46,7 @@ import ipaddress
 import re
 from urllib.parse import urlsplit
 
+from ansible_collections.novaops.console_migration.plugins.module_utils import console_types as ct
 from ansible_collections.novaops.console_migration.plugins.module_utils import host_facts
 from ansible_collections.novaops.console_migration.plugins.module_utils import nova_releases as nr
 from ansible_collections.novaops.console_migration.plugins.module_utils import platforms
@@ -53,6 +54,7 @@ from ansible_collections.novaops.console_migration.plugins.module_utils import r
 from ansible_collections.novaops.console_migration.plugins.module_utils.settings_checks import (
     Checker,
     as_list,
+    blame,
     host_ports,
     is_unset as _is_unset,
     port_conflicts,
@@ -69,11 +71,16 @@ class SettingsError(ValueError):
 
 
 ROLES = ('console_proxy', 'compute_console')
-CONSOLE_TYPES = ('novnc', 'xvpvnc', 'spice', 'serial')
-GRAPHICAL_TYPES = ('novnc', 'xvpvnc', 'spice')
-VNC_TYPES = ('novnc', 'xvpvnc')
+# Every per-type fact comes from console_types.
+CONSOLE_TYPES = ct.NAMES
+GRAPHICAL_TYPES = tuple(t['name'] for t in ct.TYPES if t['graphical'])
+VNC_TYPES = tuple(t['name'] for t in ct.TYPES if t['family'] == 'vnc')
 FIREWALL_BACKENDS = host_facts.FIREWALL_BACKENDS
 ANY_SOURCES = ('0.0.0.0/0', '::/0')
+
+# libvirtd's ports, what compute_console_reserved_ports is derived from when not set.
+RESERVED = 'compute_console_reserved_ports'
+LIBVIRT_PORT_VARS = ('live_migration_libvirt_tcp_port', 'live_migration_libvirt_tls_port')
 
 # The console roles' defaults ('' means "not set"), from role_defaults.
 DEFAULTS = rd.defaults(rd.SHARED, rd.CONSOLE_PROXY, rd.COMPUTE_CONSOLE)
@@ -83,7 +90,7 @@ ROLE_PREFIXES = {'console_proxy': 'console_proxy_', 'compute_console': 'compute_
 
 # What a wrong value should have looked like, per variable.
 EXPECTED = {
-    'novaops_console_types': 'a non-empty list of novnc, xvpvnc, spice, serial without duplicates',
+    'novaops_console_types': 'a non-empty list of %s without duplicates' % ', '.join(CONSOLE_TYPES),
     'novaops_firewall_backend': 'one of: %s' % ', '.join(FIREWALL_BACKENDS),
     'console_proxy_ssl_cert': 'an absolute path such as /etc/pki/tls/certs/console.pem, or empty',
     'console_proxy_ssl_key': 'an absolute path such as /etc/pki/tls/private/console.key, or empty',
@@ -94,43 +101,23 @@ EXPECTED = {
     'compute_console_serial_listen': 'an IP address such as 192.168.1.2 or 0.0.0.0, or empty for the management address',
     'compute_console_proxy_public_host': 'the host name or IP address clients reach the console proxies at, '
                                          'e.g. 203.0.113.10',
-    'compute_console_novncproxy_base_url': 'e.g. http://203.0.113.10:6080/vnc_auto.html',
-    'compute_console_xvpvncproxy_base_url': 'e.g. http://203.0.113.10:6081/console',
-    'compute_console_spice_base_url': 'e.g. http://203.0.113.10:6082/spice_auto.html',
-    'compute_console_serial_base_url': 'e.g. ws://203.0.113.10:6083/',
     'compute_console_serial_port_range': 'N:M with 1 <= N <= M <= 65535, e.g. 10000:20000',
     'compute_console_vnc_port_range': 'N:M with 1 <= N <= M <= 65535, e.g. 5900:5999',
     'compute_console_reserved_ports': 'a list of ports 1-65535 such as [16509, 16514]',
+    'live_migration_libvirt_tcp_port': 'an integer from 1 to 65535, e.g. %d' % rd.LIBVIRT_TCP_PORT,
+    'live_migration_libvirt_tls_port': 'an integer from 1 to 65535, e.g. %d' % rd.LIBVIRT_TLS_PORT,
     'compute_console_proxy_addresses': "a non-empty list of the console proxy hosts' IP addresses or CIDRs, e.g. ['192.168.1.1']",
 }
-for _t in CONSOLE_TYPES:
-    EXPECTED['console_proxy_%s_host' % _t] = 'an IPv4 or IPv6 address such as 0.0.0.0 or 192.0.2.10'
-    EXPECTED['console_proxy_%s_port' % _t] = 'an integer from 1 to 65535, e.g. %d' % DEFAULTS['console_proxy_%s_port' % _t]
+for _t in ct.TYPES:
+    EXPECTED[ct.host_var(_t['name'])] = 'an IPv4 or IPv6 address such as 0.0.0.0 or 192.0.2.10'
+    EXPECTED[ct.port_var(_t['name'])] = 'an integer from 1 to 65535, e.g. %d' % _t['port']
+    EXPECTED[_t['url_var']] = ct.url_example(_t['name'])
 del _t
 
-# Proxy per console type: the nova_releases service name, the features()
-# group and the option keys of its listen address and port.
-_PROXIES = {
-    'novnc': ('nova-novncproxy', 'vnc', 'novncproxy_host', 'novncproxy_port'),
-    'xvpvnc': ('nova-xvpvncproxy', 'vnc', 'xvpvncproxy_host', 'xvpvncproxy_port'),
-    'spice': ('nova-spicehtml5proxy', 'spice', 'html5proxy_host', 'html5proxy_port'),
-    'serial': ('nova-serialproxy', 'serial', 'serialproxy_host', 'serialproxy_port'),
-}
-
 # Last release that still had a removed service (for the upgrade clean-up).
-_LAST_RELEASE_OF = {'nova-consoleauth': nr.CONSOLEAUTH[1],
-                    'nova-xvpvncproxy': nr.XVPVNCPROXY[1],
-                    'nova-vncproxy': nr.VNCPROXY[1]}
+_LAST_RELEASE_OF = dict([('nova-consoleauth', nr.CONSOLEAUTH[1])]
+                        + [(s['name'], s['span'][1]) for s in ct.services() if s['span'][1]])
 _DIABLO_WWWROOT = nr.DIABLO_FLAGS['vncproxy_wwwroot']
-
-# Console URL built from compute_console_proxy_public_host when unset:
-# (variable, scheme, port, path) per console type.
-_URLS = (
-    ('novnc', 'compute_console_novncproxy_base_url', 'http', 6080, '/vnc_auto.html'),
-    ('xvpvnc', 'compute_console_xvpvncproxy_base_url', 'http', 6081, '/console'),
-    ('spice', 'compute_console_spice_base_url', 'http', 6082, '/spice_auto.html'),
-    ('serial', 'compute_console_serial_base_url', 'ws', 6083, '/'),
-)
 PUBLIC_HOST = 'compute_console_proxy_public_host'
 
 _HOSTNAME_RE = re.compile(r'^(?=.{1,253}\.?$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?'
@@ -405,10 +392,8 @@ def _validate(settings):
 
 def _validate_types(c, release, distro):
     var = 'novaops_console_types'
-    try:
-        raw = as_list(c.values.get(var))
-    except ValueError as err:
-        c.fail(var, str(err))
+    raw = c.check(var, as_list)
+    if raw is None:
         return None
     if not raw:
         c.fail(var, 'is empty')
@@ -427,16 +412,11 @@ def _validate_types(c, release, distro):
     if not ok:
         return None
     if release is not None:
-        feats = nr.cached_features(release)
-        have = {'novnc': True, 'xvpvnc': feats['has_xvpvncproxy'],
-                'spice': feats['has_spice_html5proxy'], 'serial': feats['has_serial_console']}
-        since = {'xvpvnc': 'nova-xvpvncproxy exists from %s to %s' % nr.XVPVNCPROXY,
-                 'spice': 'the SPICE HTML5 proxy exists from %s on' % nr.SPICE[0],
-                 'serial': 'the serial console proxy exists from %s on' % nr.SERIAL[0]}
+        have = nr.cached_features(release)['console_types']
         for name in types:
-            if not have[name]:
-                c.fail(var, '%r contradicts novaops_release %s: %s' % (name, release, since[name]),
-                       'console types of %s: %s' % (release, ', '.join(t for t in CONSOLE_TYPES if have[t])))
+            if name not in have:
+                c.fail(var, '%r contradicts novaops_release %s: %s' % (name, release, _span_text(name)),
+                       'console types of %s: %s' % (release, ', '.join(have)))
                 ok = False
         if release == 'diablo' and 'novnc' in types:
             c.warnings.append("novaops_console_types: on diablo 'novnc' means diablo's own nova-vncproxy "
@@ -449,39 +429,59 @@ def _validate_types(c, release, distro):
         default_file = plat['console_default_file']
         c.fail(var, "%s together on %s: the single %s package starts one graphical proxy, chosen by %s in %s"
                % (' and '.join(repr(t) for t in exclusive), distro.capitalize(),
-                  platforms.console_names(distro, _PROXIES[exclusive[0]][0])['package'],
+                  platforms.console_names(distro, _service_name(exclusive[0]))['package'],
                   default_file['type_key'], default_file['path']),
                'either %s, optionally with serial' % ' or '.join(exclusive))
         ok = False
     for name in plat['missing_console_types']:
         if name in types:
             c.fail(var, "%r on %s: no %s package of %s is known"
-                   % (name, distro.capitalize(), distro.capitalize(), _PROXIES[name][0]),
+                   % (name, distro.capitalize(), distro.capitalize(), _service_name(name)),
                    '%s, optionally with serial' % ' or '.join(
-                       t for t in CONSOLE_TYPES if t not in plat['missing_console_types'] + ('serial',)))
+                       t for t in GRAPHICAL_TYPES if t not in plat['missing_console_types']))
             ok = False
     return types if ok else None
+
+
+def _span_text(name):
+    """When the proxy of console type ``name`` exists, for messages."""
+    spans = [s['span'] for s in ct.get(name)['services']]
+    first, last = spans[0][0], spans[-1][1]
+    if last:
+        return '%s exists from %s to %s' % (ct.get(name)['label'], first, last)
+    return '%s exists from %s on' % (ct.get(name)['label'], first)
+
+
+def _service_name(name, release=None):
+    """The proxy service of console type ``name`` on ``release`` (default: its latest)."""
+    services = ct.get(name)['services']
+    if release is not None:
+        idx = nr.release_index(release)
+        for service in services:
+            first, last = service['span']
+            if nr.release_index(first) <= idx and (last is None or idx <= nr.release_index(last)):
+                return service['name']
+    return services[-1]['name']
 
 
 def _validate_proxy(c, ctx):
     types = ctx['types'] or []
     hosts, ports = {}, {}
     for name in CONSOLE_TYPES:
-        host_var, port_var = 'console_proxy_%s_host' % name, 'console_proxy_%s_port' % name
+        host_var, port_var = ct.host_var(name), ct.port_var(name)
         host = c.optional(host_var, check_ip)
         hosts[name] = '0.0.0.0' if host == '' else host
         ports[name] = c.check(port_var, check_port)
-    seen = {}
-    for name in types:
-        port = ports[name]
-        if port is None:
-            continue
-        if port in seen:
-            c.fail('console_proxy_%s_port' % name,
-                   '%d is also console_proxy_%s_port; the enabled proxies need distinct ports'
-                   % (port, seen[port]), 'a port no other enabled proxy uses')
-        else:
-            seen[port] = name
+    entries = [port_entry(ct.port_var(name), ports[name]) for name in types if ports[name]]
+    blamed = set()
+    for index, later in enumerate(entries):
+        for earlier in entries[:index]:
+            if later['first'] == earlier['first']:
+                bad, other = blame(later, earlier)
+                if bad['var'] not in blamed:
+                    blamed.add(bad['var'])
+                    c.fail(bad['var'], '%d is also %s; the enabled proxies need distinct ports'
+                           % (bad['first'], other['var']), 'a port no other enabled proxy uses')
 
     cert = c.optional('console_proxy_ssl_cert', check_abs_path)
     key = c.optional('console_proxy_ssl_key', check_abs_path)
@@ -501,9 +501,8 @@ def _validate_proxy(c, ctx):
 
     sources = c.items('console_proxy_allowed_sources', check_source)
     _iptables_ipv4_only(c, ctx, 'console_proxy_allowed_sources', sources)
-    listen_ports = [port_entry('console_proxy_%s_port' % name, ports[name]) for name in types if ports[name]]
     ctx.update(hosts=hosts, ports=ports, cert=cert, key=key, ssl_only=ssl_only, sources=sources,
-               listen_ports=listen_ports)
+               listen_ports=entries)
 
 
 def _iptables_ipv4_only(c, ctx, var, sources):
@@ -563,7 +562,7 @@ def _validate_compute(c, ctx):
                               'limiting them to the proxies' % listen)
     else:
         serial_listen = None
-    reserved = c.items('compute_console_reserved_ports', check_port)
+    reserved = _reserved_ports(c)
     listen_ports = []
     if vnc_range and set(types) & set(GRAPHICAL_TYPES):
         listen_ports.append(port_entry('compute_console_vnc_port_range', vnc_range[0], vnc_range[1],
@@ -576,6 +575,19 @@ def _validate_compute(c, ctx):
                listen_ports=listen_ports)
 
 
+def _reserved_ports(c):
+    """compute_console_reserved_ports, or when not set libvirtd's ports, checked under their own names."""
+    if not _is_unset(c.values.get(RESERVED)):
+        return c.items(RESERVED, check_port)
+    ports = []
+    for var in LIBVIRT_PORT_VARS:
+        try:
+            ports.append(check_port(c.values.get(var, rd.LIVE_MIGRATION[var])))
+        except ValueError as err:
+            c.fail(var, '%s; %s is derived from it' % (err, RESERVED))
+    return ports
+
+
 def _console_urls(c, types):
     """``(urls, derived)``: the URL of each console type ('' when unset) and the types built from the public host.
 
@@ -584,21 +596,21 @@ def _console_urls(c, types):
     """
     urls, derived = {}, []
     public = None
-    missing = [var for name, var, dummy, dummy2, dummy3 in _URLS
-               if name in types and _is_unset(c.values.get(var))]
+    missing = [ct.get(name)['url_var'] for name in CONSOLE_TYPES
+               if name in types and _is_unset(c.values.get(ct.get(name)['url_var']))]
     if missing and not _is_unset(c.values.get(PUBLIC_HOST)):
         try:
             public = check_host(c.values.get(PUBLIC_HOST))
         except ValueError as err:
             verb = 'is' if len(missing) == 1 else 'are'
             c.fail(PUBLIC_HOST, '%s; %s %s built from it' % (err, ' and '.join(missing), verb))
-    for name, var, scheme, port, path in _URLS:
-        schemes = (scheme, scheme + 's')
-        url = c.optional(var, check_url, schemes)
+    for name in CONSOLE_TYPES:
+        var, scheme = ct.get(name)['url_var'], ct.get(name)['scheme']
+        url = c.optional(var, check_url, (scheme, scheme + 's'))
         origin = ''
         if url == '' and name in types:
             if public:
-                url = '%s://%s:%d%s' % (scheme, '[%s]' % public if ':' in public else public, port, path)
+                url = ct.default_url(name, public)
                 derived.append(name)
                 origin = ', built from %s %s,' % (PUBLIC_HOST, public)
             elif _is_unset(c.values.get(PUBLIC_HOST)):
@@ -698,20 +710,8 @@ def console_plan(settings):
 
 
 def _release_types(feats, distro):
-    out = ['novnc']
-    if feats['has_xvpvncproxy'] and 'xvpvnc' not in platforms.platform(distro)['missing_console_types']:
-        out.append('xvpvnc')
-    if feats['has_spice_html5proxy']:
-        out.append('spice')
-    if feats['has_serial_console']:
-        out.append('serial')
-    return out
-
-
-def _proxy_service(feats, name):
-    if name == 'novnc':
-        return feats['vnc_proxy_service']
-    return _PROXIES[name][0]
+    missing = platforms.platform(distro)['missing_console_types']
+    return [name for name in feats['console_types'] if name not in missing]
 
 
 def _plan_proxy(ctx, feats, plan):
@@ -727,7 +727,7 @@ def _plan_proxy(ctx, feats, plan):
 
     proxy_services = []
     for name in types:
-        entry = names(_proxy_service(feats, name))
+        entry = names(_service_name(name, release))
         proxy_services.append(entry['service'])
         packages.append(entry['package'])
     if feats['has_consoleauth']:
@@ -741,17 +741,19 @@ def _plan_proxy(ctx, feats, plan):
     enable.extend(proxy_services)
     for name in _release_types(feats, distro):
         if name not in types:
-            disable.append(names(_proxy_service(feats, name))['service'])
+            disable.append(names(_service_name(name, release))['service'])
     # Upgrade clean-up: services the release no longer has.  nova-consoleauth
     # and nova-xvpvncproxy on every later release; diablo's nova-vncproxy only
     # on essex, the release that replaced it (nobody upgrades diablo further
     # in one step, and its names are guide-based).
     idx = nr.release_index(release)
-    for service, span in (('nova-consoleauth', nr.CONSOLEAUTH), ('nova-xvpvncproxy', nr.XVPVNCPROXY)):
-        if idx > nr.release_index(span[1]):
-            disable.append(_names(release, distro, service)[0]['service'])
-    if idx == nr.release_index(nr.VNCPROXY[1]) + 1:
-        disable.append(_names(release, distro, 'nova-vncproxy')[0]['service'])
+    gone = [('nova-consoleauth', nr.CONSOLEAUTH[1], 'every')] + [
+        (s['name'], s['span'][1], s.get('clean_up', 'every')) for s in ct.services() if s['span'][1]]
+    for when in ('every', 'next'):
+        for service, last, clean_up in gone:
+            after = idx - nr.release_index(last)
+            if clean_up == when and (after > 0 if when == 'every' else after == 1):
+                disable.append(_names(release, distro, service)[0]['service'])
 
     if fallback:
         plan['warnings'].append(
@@ -781,7 +783,7 @@ def _plan_proxy(ctx, feats, plan):
     else:
         conf = nr.ConfEntries(release)
         for name in types:
-            group, host_key, port_key = _PROXIES[name][1:]
+            group, (host_key, port_key) = ct.get(name)['family'], ct.get(name)['proxy_options']
             conf.set(group, host_key, ctx['hosts'][name])
             conf.set(group, port_key, ctx['ports'][name])
         if ctx['cert']:
@@ -828,27 +830,21 @@ def _plan_compute(ctx, feats, plan):
         plan['flagfile'] = lines
     else:
         conf = nr.ConfEntries(release)
-        conf.set('vnc', 'enabled', vnc_on)
-        if vnc_on:
-            conf.set('vnc', 'server_listen', listen)
-            conf.set('vnc', 'server_proxyclient_address', mgmt)
-            if 'novnc' in types:
-                conf.set('vnc', 'novncproxy_base_url', urls['novnc'])
-            if 'xvpvnc' in types:
-                conf.set('vnc', 'xvpvncproxy_base_url', urls['xvpvnc'])
-        if feats['has_spice_html5proxy']:
-            conf.set('spice', 'enabled', 'spice' in types)
-            if 'spice' in types:
-                conf.set('spice', 'html5proxy_base_url', urls['spice'])
-                conf.set('spice', 'server_listen', listen)
-                conf.set('spice', 'server_proxyclient_address', mgmt)
-        if feats['has_serial_console']:
-            conf.set('serial', 'enabled', 'serial' in types)
-            if 'serial' in types:
-                conf.set('serial', 'base_url', urls['serial'])
-                conf.set('serial', 'listen', ctx['serial_listen'])
-                conf.set('serial', 'proxyclient_address', mgmt)
-                conf.set('serial', 'port_range', '%d:%d' % ctx['serial_range'])
+        values = {'listen': listen, 'mgmt': mgmt, 'serial_listen': ctx['serial_listen'],
+                  'serial_range': '%d:%d' % ctx['serial_range'] if ctx['serial_range'] else None}
+        # Each family's enabled option (a no-op where the release has none), then its options.
+        for family in _uniq(t['family'] for t in ct.TYPES):
+            members = [t for t in ct.TYPES if t['family'] == family]
+            conf.set(family, 'enabled', any(t['name'] in types for t in members))
+            if not any(t['name'] in types for t in members):
+                continue
+            for item in ct.FAMILIES[family]:
+                if item == 'urls':
+                    for entry in members:
+                        if entry['name'] in types:
+                            conf.set(family, entry['url_option'], urls[entry['name']])
+                else:
+                    conf.set(family, item[0], values[item[1]])
         plan['nova_conf'] = conf.entries()
 
     sources = _sources(ctx['proxies'])

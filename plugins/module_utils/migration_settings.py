@@ -64,6 +64,7 @@ from ansible_collections.novaops.console_migration.plugins.module_utils import n
 from ansible_collections.novaops.console_migration.plugins.module_utils import platforms
 from ansible_collections.novaops.console_migration.plugins.module_utils import role_defaults as rd
 from ansible_collections.novaops.console_migration.plugins.module_utils.console_settings import (
+    EXPECTED as CONSOLE_EXPECTED,
     FIREWALL_BACKENDS,
     SettingsError,
     as_list,
@@ -117,8 +118,8 @@ EXPECTED = {
     'live_migration_sasl_password': 'a non-empty string on one line; the value is never shown',
     'live_migration_address': "this compute host's IP address on the migration network, e.g. 192.168.2.11",
     'live_migration_peers': "a list of the other compute hosts' migration IP addresses, e.g. ['192.168.2.12']",
-    'live_migration_libvirt_tcp_port': 'an integer from 1 to 65535, e.g. 16509',
-    'live_migration_libvirt_tls_port': 'an integer from 1 to 65535, e.g. 16514',
+    'live_migration_libvirt_tcp_port': CONSOLE_EXPECTED['live_migration_libvirt_tcp_port'],
+    'live_migration_libvirt_tls_port': CONSOLE_EXPECTED['live_migration_libvirt_tls_port'],
     'live_migration_port_min': 'an integer from 1024 to 65535, at most live_migration_port_max, e.g. 49152',
     'live_migration_port_max': 'an integer from 1024 to 65535, at least live_migration_port_min, e.g. 49215',
     'live_migration_bandwidth': 'an integer >= 0 in MiB/s, 0 for no limit set',
@@ -299,10 +300,8 @@ def _check_password(c, required):
 
 def _validate_peers(c, address, backend):
     var = 'live_migration_peers'
-    try:
-        raw = as_list(c.values.get(var))
-    except ValueError as err:
-        c.fail(var, str(err))
+    raw = c.check(var, as_list)
+    if raw is None:
         return None
     peers, ok = [], True
     for item in raw:

@@ -29,6 +29,7 @@ import collections
 import copy
 import re
 
+from ansible_collections.novaops.console_migration.plugins.module_utils import console_types as ct
 from ansible_collections.novaops.console_migration.plugins.module_utils import platforms
 
 try:
@@ -209,17 +210,14 @@ def release_from_version(version):
 FLAGFILE = ('diablo', 'diablo')
 FLAGFILE_COMPAT = ('essex', 'essex')
 
-# Diablo nova-vncproxy (nova/vnc/server.py); essex vncconsole.rst FAQ:
-# "nova-vncproxy was removed from the nova source tree", replaced by
-# nova-novncproxy "provided by an external project" (noVNC), and "a new
-# required service called nova-consoleauth has been added"; nova-xvpvncproxy
-# "ships with nova" (same FAQ).
-VNCPROXY = ('diablo', 'diablo')
-NOVNCPROXY = ('essex', None)
+# The console proxies' spans (and their sources) are in console_types.
+VNCPROXY = ct.service('nova-vncproxy')['span']
+NOVNCPROXY = ct.service('nova-novncproxy')['span']
 # bin/nova-novncproxy in the nova tree uses nova.flags and
 # nova.openstack.common.rpc (folsom layout).
 NOVNCPROXY_IN_NOVA = ('folsom', None)
-# RN 20.0.0 prelude: "The nova-consoleauth service has been removed as it was
+# Essex vncconsole.rst FAQ: "a new required service called nova-consoleauth
+# has been added".  RN 20.0.0 prelude: "The nova-consoleauth service has been removed as it was
 # deprecated since the 18.0.0 (Rocky) release".
 CONSOLEAUTH = ('essex', 'stein')
 # RN 18.0.0 workarounds-enable-consoleauth: tokens stored in the cell
@@ -227,19 +225,13 @@ CONSOLEAUTH = ('essex', 'stein')
 # RN 20.0.0 remove-nova-consoleauth removes [workarounds] enable_consoleauth.
 DB_CONSOLE_TOKENS = ('rocky', None)
 ENABLE_CONSOLEAUTH_WORKAROUND = ('rocky', 'stein')
-# RN 21.0.0 remove-nova-xvpvncproxy / remove-nova-console: deprecated since
-# 19.0.0 (Stein), removed with [vnc] xvpvncproxy_base_url/host/port and the
-# [xvp] options.
-XVPVNCPROXY = ('essex', 'train')
+XVPVNCPROXY = ct.service('nova-xvpvncproxy')['span']
+# RN 21.0.0 remove-nova-console: removed with the [xvp] options.
 NOVA_CONSOLE = ('diablo', 'train')
-# nova/spice/__init__.py ("Copyright (c) 2012 Red Hat", oslo.config) and
-# bin/nova-spicehtml5proxy: grizzly (2013.1); grizzly admin guide "SPICE
-# console" lists the [spice] options.
-SPICE = ('grizzly', None)
+# Grizzly admin guide "SPICE console" lists the [spice] options.
+SPICE = ct.service('nova-spicehtml5proxy')['span']
 SPICE_PROXY_OPTS_IN_SPICE_GROUP = ('icehouse', None)  # see UNVERIFIED
-# openstack-manuals admin guide: "OpenStack Juno and later supports
-# read-write access using the serial console" (nova-serialproxy).
-SERIAL = ('juno', None)
+SERIAL = ct.service('nova-serialproxy')['span']
 # RN 14.0.0 remove-config-serial-listen: [serial_console] listen removed.
 SERIAL_LISTEN = ('juno', 'mitaka')
 # Liberty nova.conf.sample: [vnc] keymap "Deprecated group/name -
@@ -437,13 +429,37 @@ def _migration(idx):
 
 def _services(idx):
     services = []
-    for name, span in (('nova-vncproxy', VNCPROXY), ('nova-novncproxy', NOVNCPROXY),
-                       ('nova-xvpvncproxy', XVPVNCPROXY),
-                       ('nova-spicehtml5proxy', SPICE), ('nova-serialproxy', SERIAL),
-                       ('nova-consoleauth', CONSOLEAUTH), ('nova-console', NOVA_CONSOLE)):
+    for name, span in ([(s['name'], s['span']) for s in ct.services()]
+                       + [('nova-consoleauth', CONSOLEAUTH), ('nova-console', NOVA_CONSOLE)]):
         if _in(idx, span):
             services.append(name)
     return services
+
+
+def _types(idx):
+    """The console types of the release: those with a proxy service in it."""
+    return [t['name'] for t in ct.TYPES if any(_in(idx, s['span']) for s in t['services'])]
+
+
+def _at(idx, history):
+    """The location of ``history`` (``((first release, location), ...)``) at ``idx``."""
+    loc = None
+    for first, where in history:
+        if idx >= _INDEX[first]:
+            loc = where
+    return loc
+
+
+def _new_groups(idx, have):
+    """Option groups of console types that declare their ``options`` (new families)."""
+    groups = {}
+    for entry in ct.TYPES:
+        if 'options' in entry:
+            on = entry['name'] in have
+            group = groups.setdefault(entry['family'], {})
+            for key, history in entry['options'].items():
+                group[key] = _at(idx, history) if on else group.get(key)
+    return groups
 
 
 def _defaults(idx):
@@ -453,17 +469,12 @@ def _defaults(idx):
     if idx == _INDEX['diablo']:
         return {'novncproxy_base_url': DIABLO_FLAGS['vncproxy_url'],
                 'novncproxy_port': DIABLO_FLAGS['vncproxy_port']}
-    out = {'novncproxy_base_url': 'http://127.0.0.1:6080/vnc_auto.html',
-           'novncproxy_port': 6080}
-    if _in(idx, XVPVNCPROXY):
-        out.update(xvpvncproxy_base_url='http://127.0.0.1:6081/console',
-                   xvpvncproxy_port=6081)
-    if _in(idx, SPICE):
-        out.update(html5proxy_base_url='http://127.0.0.1:6082/spice_auto.html',
-                   html5proxy_port=6082)
-    if _in(idx, SERIAL):
-        out.update(serial_port_range='10000:20000',
-                   serial_base_url='ws://127.0.0.1:6083/', serialproxy_port=6083)
+    out = {}
+    for name in _types(idx):
+        entry = ct.get(name)
+        out.update(entry.get('defaults', {}))
+        out[entry.get('default_key', entry['url_option'])] = ct.default_url(name)
+        out[entry['proxy_options'][1]] = entry['port']
     return out
 
 
@@ -478,7 +489,8 @@ def features(release):
     idx = _INDEX[name]
     rel = RELEASES[idx]
     vnc = _vnc(idx)
-    return {
+    have = _types(idx)
+    out = {
         'release': name,
         'nova_version': rel.nova_version,
         'series': rel.series,
@@ -494,6 +506,7 @@ def features(release):
         'has_nova_console': _in(idx, NOVA_CONSOLE),
         'has_spice_html5proxy': _in(idx, SPICE),
         'has_serial_console': _in(idx, SERIAL),
+        'console_types': have,
         'vnc_group': vnc['enabled'][0],
         'vnc': vnc,
         'spice': _spice(idx),
@@ -505,6 +518,9 @@ def features(release):
         'defaults': _defaults(idx),
         'diablo_flags': copy.deepcopy(DIABLO_FLAGS) if _in(idx, FLAGFILE) else None,
     }
+    for group, options in _new_groups(idx, have).items():
+        out[group] = dict(out.get(group) or {}, **options)
+    return out
 
 
 # Console package and unit names are in platforms.PLATFORMS; they are

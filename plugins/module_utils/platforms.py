@@ -25,6 +25,8 @@ __metaclass__ = type
 
 import copy
 
+from ansible_collections.novaops.console_migration.plugins.module_utils import console_types
+
 # Firewall backends whose packages and services each family lists.
 FIREWALL_PACKAGES = ('iptables', 'nftables')
 
@@ -62,17 +64,16 @@ SHARED = {
     'multipath_service': 'multipathd',
     # File whose values select the proxies a shared console package starts (None: none).
     'console_default_file': None,
-    # Console types no package of the family provides.
+    # Console types no package of the family provides, and those of which
+    # only one may run (one shared package): from console_types.
     'missing_console_types': (),
-    # Console types of which only one may run (one shared package).
     'exclusive_console_types': (),
     # Release overrides: (last release, patch), applied when release <= last.
     'until': (),
 }
 
-# Sources of the console names: puppet-nova manifests/params.pp, Ubuntu
-# manpages, RDO openstack-nova.spec (%files sections); diablo's nova-vncproxy
-# from the diablo install guide (Debian by analogy).
+# Console proxy names per family are in console_types; these are the other
+# console services (same sources).
 _DEBIAN = {
     'match': {'os_family': 'Debian'},
     'package_manager': 'apt',
@@ -90,38 +91,25 @@ _DEBIAN = {
     'services': {'ssh': 'ssh', 'iptables': ('netfilter-persistent',), 'nftables': ('nftables',)},
     # service: (package, unit)
     'console': {
-        'nova-novncproxy': ('nova-consoleproxy', 'nova-novncproxy'),
-        'nova-spicehtml5proxy': ('nova-consoleproxy', 'nova-spicehtml5proxy'),
-        'nova-serialproxy': ('nova-consoleproxy', 'nova-serialproxy'),
         'nova-consoleauth': ('nova-consoleauth', 'nova-consoleauth'),
-        'nova-xvpvncproxy': (None, None),
         'nova-console': (None, None),
-        'nova-vncproxy': ('nova-vncproxy', 'nova-vncproxy'),
     },
+    # 'types' (per console type) from console_types.
     'console_default_file': {
         'path': '/etc/default/nova-consoleproxy',
         'type_key': 'NOVA_CONSOLE_PROXY_TYPE',
-        'types': {'novnc': 'novnc', 'spice': 'spicehtml5'},
         'serial_key': 'NOVA_SERIAL_PROXY_START',
     },
-    'missing_console_types': ('xvpvnc',),
-    'exclusive_console_types': ('novnc', 'spice'),
 }
 
 # Ubuntu: Debian's packages, but one package per console proxy and no
 # shared /etc/default file.
 _UBUNTU = dict(
-    {key: value for key, value in _DEBIAN.items()
-     if key not in ('console_default_file', 'missing_console_types', 'exclusive_console_types')},
+    {key: value for key, value in _DEBIAN.items() if key != 'console_default_file'},
     match={'os_family': 'Debian', 'distribution': 'Ubuntu'},
     console={
-        'nova-novncproxy': ('nova-novncproxy', 'nova-novncproxy'),
-        'nova-spicehtml5proxy': ('nova-spiceproxy', 'nova-spiceproxy'),
-        'nova-serialproxy': ('nova-serialproxy', 'nova-serialproxy'),
         'nova-consoleauth': ('nova-consoleauth', 'nova-consoleauth'),
-        'nova-xvpvncproxy': ('nova-xvpvncproxy', 'nova-xvpvncproxy'),
         'nova-console': ('nova-console', 'nova-console'),
-        'nova-vncproxy': ('nova-vncproxy', 'nova-vncproxy'),
     },
 )
 
@@ -144,17 +132,9 @@ PLATFORMS = {
         },
         'services': {'ssh': 'sshd', 'iptables': ('iptables',), 'nftables': ('nftables',)},
         'console': {
-            'nova-novncproxy': ('openstack-nova-novncproxy', 'openstack-nova-novncproxy'),
-            'nova-spicehtml5proxy': ('openstack-nova-spicehtml5proxy', 'openstack-nova-spicehtml5proxy'),
-            'nova-serialproxy': ('openstack-nova-serialproxy', 'openstack-nova-serialproxy'),
             'nova-consoleauth': ('openstack-nova-console', 'openstack-nova-consoleauth'),
-            'nova-xvpvncproxy': ('openstack-nova-console', 'openstack-nova-xvpvncproxy'),
             'nova-console': ('openstack-nova-console', 'openstack-nova-console'),
-            'nova-vncproxy': ('openstack-nova-vncproxy', 'openstack-nova-vncproxy'),
         },
-        # puppet-nova's older params.pp: the SPICE proxy in openstack-nova-console.
-        'until': (('icehouse', {'console': {'nova-spicehtml5proxy': ('openstack-nova-console',
-                                                                     'openstack-nova-spicehtml5proxy')}}),),
     },
 }
 
@@ -174,6 +154,27 @@ def _merge(base, patch):
     return out
 
 
+def _with_console_types(family):
+    """The entry of ``family`` over :data:`SHARED`, with the console names of console_types.
+
+    The family's own ``console`` names, ``missing_console_types`` and
+    ``exclusive_console_types`` win; the latter two are derived otherwise.
+    """
+    own = PLATFORMS[family]
+    entry = _merge(_merge(SHARED, {'console': console_types.family_names(family)}), own)
+    entry['until'] = tuple(own.get('until', ())) + console_types.family_until(family)
+    if 'missing_console_types' not in own:
+        entry['missing_console_types'] = tuple(
+            t['name'] for t in console_types.TYPES
+            if all(entry['console'].get(s['name'], (None, None))[0] is None for s in t['services']))
+    if entry['console_default_file']:
+        types = dict(console_types.default_file_types(family), **entry['console_default_file'].get('types', {}))
+        entry['console_default_file'] = dict(entry['console_default_file'], types=types)
+        if 'exclusive_console_types' not in own:
+            entry['exclusive_console_types'] = tuple(types)
+    return entry
+
+
 def platform(family, release=None, order=None):
     """The entry of ``family`` merged over :data:`SHARED` (a copy).
 
@@ -183,7 +184,7 @@ def platform(family, release=None, order=None):
     """
     if family not in PLATFORMS:
         raise ValueError('unknown distribution family %r; expected one of: %s' % (family, ', '.join(families())))
-    entry = _merge(SHARED, PLATFORMS[family])
+    entry = _with_console_types(family)
     if release is not None and order is not None:
         for last, patch in entry['until']:
             if order(release) <= order(last):

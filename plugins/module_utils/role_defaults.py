@@ -5,7 +5,8 @@
 
 """The roles' defaults as the planners see them: the one Python table.
 
-Pure Python, no imports.  :mod:`console_settings`, :mod:`migration_settings`
+Pure Python, no imports but :mod:`console_types` (the per-type variables
+come from there).  :mod:`console_settings`, :mod:`migration_settings`
 and :mod:`preflight` take their defaults from here; tests/unit/test_defaults.py
 keeps this table equal to roles/*/defaults/main.yml and the argument specs.
 
@@ -15,6 +16,8 @@ keeps this table equal to roles/*/defaults/main.yml and the argument specs.
 
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
+
+from ansible_collections.novaops.console_migration.plugins.module_utils import console_types as ct
 
 LIBVIRT_TCP_PORT = 16509
 LIBVIRT_TLS_PORT = 16514
@@ -27,34 +30,31 @@ SHARED = {
 }
 
 CONSOLE_PROXY = {
-    'console_proxy_novnc_host': '0.0.0.0',
-    'console_proxy_novnc_port': 6080,
-    'console_proxy_xvpvnc_host': '0.0.0.0',
-    'console_proxy_xvpvnc_port': 6081,
-    'console_proxy_spice_host': '0.0.0.0',
-    'console_proxy_spice_port': 6082,
-    'console_proxy_serial_host': '0.0.0.0',
-    'console_proxy_serial_port': 6083,
     'console_proxy_ssl_cert': '',
     'console_proxy_ssl_key': '',
     'console_proxy_ssl_only': False,
     'console_proxy_allowed_sources': ['0.0.0.0/0'],
 }
+# Per console type: console_proxy_<type>_host and _port.
+for _type in ct.TYPES:
+    CONSOLE_PROXY[ct.host_var(_type['name'])] = '0.0.0.0'
+    CONSOLE_PROXY[ct.port_var(_type['name'])] = _type['port']
 
 COMPUTE_CONSOLE = {
     'compute_console_management_address': '',
     'compute_console_server_listen': '',
     'compute_console_proxy_public_host': '',
-    'compute_console_novncproxy_base_url': '',
-    'compute_console_xvpvncproxy_base_url': '',
-    'compute_console_spice_base_url': '',
-    'compute_console_serial_base_url': '',
     'compute_console_serial_listen': '',
     'compute_console_serial_port_range': '10000:20000',
     'compute_console_vnc_port_range': '5900:5999',
-    'compute_console_reserved_ports': [LIBVIRT_TCP_PORT, LIBVIRT_TLS_PORT],
+    # Not set: live_migration_libvirt_tcp_port and _tls_port.
+    'compute_console_reserved_ports': None,
     'compute_console_proxy_addresses': [],
 }
+# Per console type: its URL ('': built from compute_console_proxy_public_host).
+for _type in ct.TYPES:
+    COMPUTE_CONSOLE[_type['url_var']] = ''
+del _type
 
 LIVE_MIGRATION = {
     'live_migration_transport': 'tls',
@@ -79,6 +79,20 @@ LIVE_MIGRATION = {
     'live_migration_multipath': False,
     'live_migration_force_id_change': False,
 }
+
+
+def port_default(var):
+    """``(first, last)`` of the default port or range of ``var``, or None."""
+    if var == 'live_migration_port_min':
+        return QEMU_MIGRATION_PORTS
+    for table in (CONSOLE_PROXY, COMPUTE_CONSOLE, LIVE_MIGRATION):
+        value = table.get(var)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value, value
+        if isinstance(value, str) and ':' in value:
+            first, last = value.split(':')
+            return int(first), int(last)
+    return None
 
 
 def defaults(*tables):

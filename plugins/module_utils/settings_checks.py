@@ -14,7 +14,9 @@ appends the expected form and collects every problem.
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-__all__ = ['Checker', 'as_list', 'host_ports', 'is_unset', 'port_conflicts', 'port_entry']
+from ansible_collections.novaops.console_migration.plugins.module_utils import role_defaults as rd
+
+__all__ = ['Checker', 'as_list', 'blame', 'host_ports', 'is_unset', 'port_conflicts', 'port_entry']
 
 
 def is_unset(value):
@@ -129,20 +131,49 @@ def _clash(a, b):
     return ('%s overlaps %s %s' % (value, b['label'], _span(b)), 'a port range sharing no port with %s' % b['label'])
 
 
+# Where each kind of port listens on a host, in the order the blame falls on
+# the later one (see blame()): display, serial, libvirt, QEMU, proxies.
+_HOST_ORDER = ('compute_console_vnc_port_range', 'compute_console_serial_port_range', 'live_migration_libvirt_',
+               'live_migration_port_min', 'console_proxy_')
+
+
+def _rank(entry):
+    for index, prefix in enumerate(_HOST_ORDER):
+        if entry['var'].startswith(prefix):
+            return index
+    return len(_HOST_ORDER)
+
+
+def changed(entry):
+    """True when the port or range of ``entry`` is not its variable's default."""
+    return (entry['first'], entry['last']) != rd.port_default(entry['var'])
+
+
+def blame(a, b):
+    """``(blamed, other)`` of two clashing entries: the one the operator most likely set wrongly first.
+
+    That is the one changed from its default; when both or neither are, a
+    single port before a range, then the later in :data:`_HOST_ORDER`, then ``a``.
+    """
+    for test in (changed, lambda e: e['first'] == e['last'], _rank):
+        if test(a) != test(b):
+            return (a, b) if test(a) > test(b) else (b, a)
+    return a, b
+
+
 def port_conflicts(checker, own, others=(), within=True):
     """Record every port shared by two of ``own`` (when ``within``) or by one of ``own`` and one of ``others``.
 
     Entries are :func:`port_entry` dicts.  A single port inside a range that
-    reserves it is no conflict.  Within ``own`` a single port is blamed, else
-    the later entry; against ``others`` the entry of ``own``.
+    reserves it is no conflict.  The message leads with the entry
+    :func:`blame` picks, whichever plan finds the clash (later entries of
+    ``own`` and entries of ``own`` against ``others`` win the last tie).
     """
     pairs = []
     if within:
         for index, later in enumerate(own):
-            for earlier in own[:index]:
-                single = later['first'] == later['last'] or earlier['first'] != earlier['last']
-                pairs.append((later, earlier) if single else (earlier, later))
-    pairs.extend((mine, other) for mine in own for other in others)
+            pairs.extend(blame(later, earlier) for earlier in own[:index])
+    pairs.extend(blame(mine, other) for mine in own for other in others)
     for blamed, other in pairs:
         found = _clash(blamed, other)
         if found:

@@ -33,6 +33,11 @@ ROLES = ('console_proxy', 'compute_console', 'live_migration')
 # The inventory group of each role.
 GROUPS = {'console_proxy': 'nova_console_proxy', 'compute_console': 'nova_compute', 'live_migration': 'nova_compute'}
 TABLES = {'console_proxy': rd.CONSOLE_PROXY, 'compute_console': rd.COMPUTE_CONSOLE, 'live_migration': rd.LIVE_MIGRATION}
+# Every variable of these prefixes goes to the console planner (which warns of unknown ones);
+# the compute consoles' reserved ports are derived from libvirt's.
+PREFIXES = {'console_proxy': 'console_proxy_', 'compute_console': ('compute_console_', 'live_migration_libvirt_')}
+# The console roles' prefixes: every variable named so is read (a mistyped one is warned of).
+CONSOLE_PREFIXES = ('console_proxy_', 'compute_console_')
 # Read by the host_facts module, not by the planners.
 HOST_READ = ('novaops_release', 'novaops_firewall_backend')
 # Unset (empty) defaults computed per host: name -> what they take.
@@ -175,7 +180,8 @@ def plan_host(me, roles, settings, read, facts, groups, view, previous=None, is_
         if role not in roles:
             continue
         others = [result[other]['ports'] for other in ROLES if other != role and result[other]]
-        table = dict((name, values[name]) for name in setting_names([role]) if name in values)
+        table = dict((name, value) for name, value in values.items()
+                     if name in setting_names([role]) or name.startswith(PREFIXES.get(role, '-')))
         table.update(common, host_ports=[port for ports in others for port in ports])
         try:
             if role == 'live_migration':

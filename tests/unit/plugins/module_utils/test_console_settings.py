@@ -829,3 +829,77 @@ def test_host_ports_must_be_plan_entries():
     assert problems(compute_settings(host_ports=[{'var': 'x', 'first': '1'}])) == [
         "host_ports: {'var': 'x', 'first': '1'} is not a port entry of another plan of this host (expected the "
         "'ports' of the other plans, e.g. [{'var': 'console_proxy_novnc_port', 'first': 6080, 'last': 6080}])"]
+
+
+# ------------------------- reserved ports derived from libvirtd's ports
+
+def test_reserved_ports_follow_the_libvirt_ports_when_not_set():
+    plan = compute_plan(compute_console_reserved_ports=None, live_migration_libvirt_tcp_port='16600', **SERIAL)
+    assert plan['ports'][1]['reserved'] == [16514, 16600]
+    assert compute_plan(compute_console_reserved_ports='', **SERIAL)['ports'][1]['reserved'] == [16509, 16514]
+    # Set: taken as given, libvirtd's ports are not read.
+    assert compute_plan(compute_console_reserved_ports=[16509], live_migration_libvirt_tls_port='abc',
+                        **SERIAL)['ports'][1]['reserved'] == [16509]
+
+
+def test_a_bad_libvirt_port_is_reported_under_its_own_name():
+    assert problems(compute_settings(live_migration_libvirt_tcp_port=70000, live_migration_libvirt_tls_port='x')) == [
+        'live_migration_libvirt_tcp_port: 70000 is not a TCP port (out of range); compute_console_reserved_ports '
+        'is derived from it (expected an integer from 1 to 65535, e.g. 16509)',
+        "live_migration_libvirt_tls_port: 'x' is not a TCP port; compute_console_reserved_ports is derived from it "
+        '(expected an integer from 1 to 65535, e.g. 16514)']
+
+
+# ------------------- a clash leads with the variable changed from its default
+
+def proxy_ports(**settings):
+    return proxy_plan(novaops_console_types=['novnc', 'serial'], novaops_release='zed', **settings)['ports']
+
+
+def test_a_proxy_port_moved_into_a_compute_range_is_blamed_by_the_compute_plan():
+    # The proxy plan runs first on a host in both groups; the compute plan finds the clash.
+    assert problems(compute_settings(host_ports=proxy_ports(console_proxy_novnc_port=5901), **SERIAL)) == [
+        'console_proxy_novnc_port: 5901 is inside compute_console_vnc_port_range 5900:5999 (expected a port '
+        'outside compute_console_vnc_port_range, or listed in compute_console_reserved_ports)']
+    assert problems(compute_settings(host_ports=proxy_ports(console_proxy_serial_port=12000), **SERIAL)) == [
+        'console_proxy_serial_port: 12000 is inside compute_console_serial_port_range 10000:20000 (expected a port '
+        'outside compute_console_serial_port_range, or listed in compute_console_reserved_ports)']
+
+
+def test_a_compute_range_moved_over_a_proxy_port_is_blamed_by_either_plan():
+    text = ('compute_console_vnc_port_range: 6000:6080 holds console_proxy_novnc_port 6080 (expected a range '
+            'without console_proxy_novnc_port, or 6080 listed in compute_console_reserved_ports)')
+    assert problems(compute_settings(compute_console_vnc_port_range='6000:6080', host_ports=proxy_ports(),
+                                     **SERIAL)) == [text]
+    compute = [{'var': 'compute_console_vnc_port_range', 'label': 'compute_console_vnc_port_range',
+                'first': 6000, 'last': 6080, 'reserved': [16509, 16514]}]
+    assert problems({'role': 'console_proxy', 'distro': 'redhat', 'novaops_release': 'zed',
+                     'novaops_console_types': ['novnc', 'serial'], 'host_ports': compute}) == [text]
+
+
+def test_both_changed_blames_the_single_port():
+    assert problems(compute_settings(compute_console_vnc_port_range='6000:6070',
+                                     host_ports=proxy_ports(console_proxy_novnc_port=6050), **SERIAL)) == [
+        'console_proxy_novnc_port: 6050 is inside compute_console_vnc_port_range 6000:6070 (expected a port '
+        'outside compute_console_vnc_port_range, or listed in compute_console_reserved_ports)']
+
+
+def test_the_display_range_moved_over_the_serial_range_is_blamed():
+    assert problems(compute_settings(compute_console_vnc_port_range='9990:10010', **SERIAL)) == [
+        'compute_console_vnc_port_range: 9990:10010 overlaps compute_console_serial_port_range 10000:20000 '
+        '(expected a port range sharing no port with compute_console_serial_port_range)']
+    # Both changed: the later of display, serial.
+    assert problems(compute_settings(compute_console_vnc_port_range='7000:7100',
+                                     compute_console_serial_port_range='7050:7200', **SERIAL)) == [
+        'compute_console_serial_port_range: 7050:7200 overlaps compute_console_vnc_port_range 7000:7100 '
+        '(expected a port range sharing no port with compute_console_vnc_port_range)']
+
+
+def test_a_proxy_port_moved_onto_another_proxy_port_is_blamed():
+    types = {'novaops_console_types': ['novnc', 'serial'], 'novaops_release': 'zed'}
+    assert problems(proxy_settings(console_proxy_novnc_port=6083, **types)) == [
+        'console_proxy_novnc_port: 6083 is also console_proxy_serial_port; the enabled proxies need distinct ports '
+        '(expected a port no other enabled proxy uses)']
+    assert problems(proxy_settings(console_proxy_novnc_port=7000, console_proxy_serial_port=7000, **types)) == [
+        'console_proxy_serial_port: 7000 is also console_proxy_novnc_port; the enabled proxies need distinct ports '
+        '(expected a port no other enabled proxy uses)']

@@ -715,3 +715,20 @@ def test_migration_ports_against_the_console_ports_of_the_host():
                     live_migration_sasl_password=PASSWORD, live_migration_libvirt_tcp_port=6080) == [
         'live_migration_libvirt_tcp_port: 6080 is also console_proxy_novnc_port (expected a port no other service '
         'of this host uses)']
+
+
+def test_a_migration_port_clash_leads_with_the_variable_changed_from_its_default():
+    # The QEMU range moved over libvirtd's default TLS port.
+    assert problems(live_migration_port_min=16500, live_migration_port_max=16600) == [
+        'live_migration_port_min: 16500:16600 (live_migration_port_min..live_migration_port_max) holds '
+        'live_migration_libvirt_tls_port 16514 (expected a range without live_migration_libvirt_tls_port)']
+    # libvirtd's TLS port moved into the default QEMU range.
+    assert problems(live_migration_libvirt_tls_port=49160) == [
+        'live_migration_libvirt_tls_port: 49160 is inside live_migration_port_min..live_migration_port_max '
+        '49152:49215 (expected a port outside live_migration_port_min..live_migration_port_max)']
+    # A console range moved over the default QEMU range, found by the migration plan.
+    serial = [{'var': 'compute_console_serial_port_range', 'label': 'compute_console_serial_port_range',
+               'first': 40000, 'last': 50000, 'reserved': [16509, 16514]}]
+    assert problems(host_ports=serial) == [
+        'compute_console_serial_port_range: 40000:50000 overlaps live_migration_port_min..live_migration_port_max '
+        '49152:49215 (expected a port range sharing no port with live_migration_port_min..live_migration_port_max)']

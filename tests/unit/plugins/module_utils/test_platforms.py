@@ -1,7 +1,10 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, novaops maintainers
 # SPDX-License-Identifier: Apache-2.0
-"""The platform table is the one place of per-distribution names, and adding a family is local."""
+"""The platform table (and, per console type, console_types) is the one place of per-distribution names.
+
+Adding a family is local.
+"""
 
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
@@ -22,6 +25,8 @@ from ansible_collections.novaops.console_migration.plugins.module_utils import p
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
 TABLE = os.path.join('plugins', 'module_utils', 'platforms.py')
+# The proxies' names per family, in the table of each console type.
+TABLES = (TABLE, os.path.join('plugins', 'module_utils', 'console_types.py'))
 
 # Names that belong to one family (or to the table's shared section).
 NAMES = (
@@ -88,7 +93,7 @@ def _sources():
         for dirpath, dummy, files in walk:
             for name in files:
                 rel = os.path.relpath(os.path.join(dirpath, name), ROOT)
-                if rel == TABLE or name in SKIP_FILES:
+                if rel in TABLES or name in SKIP_FILES:
                     continue
                 if name.endswith('.py'):
                     yield rel, _python_code(open(os.path.join(ROOT, rel), encoding='utf-8').read())

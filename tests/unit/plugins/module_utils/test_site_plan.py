@@ -178,3 +178,12 @@ def test_warnings_name_their_role():
     alone = {'compute1': {'groups': ['nova_compute'], 'read': read('compute1'), 'facts': facts('compute1')}}
     plans = plan('compute1', roles=['live_migration'], the_view=sp.inventory_view(alone))   # no peer
     assert any(w.startswith('live_migration: live_migration_peers: empty') for w in plans['warnings'])
+
+
+def test_reserved_ports_follow_the_libvirt_ports_and_typos_are_warned_of():
+    plans = plan('compute1', {'novaops_console_types': ['novnc', 'serial'], 'live_migration_libvirt_tls_port': 16600,
+                              'compute_console_vnc_port_rang': '5900:5910'})
+    serial = [r for r in plans['compute_console']['firewall']['rules'] if r['name'] != 'displays']
+    opened = ' '.join(str(r['port']) for r in serial)
+    assert '16599' in opened and '16601' in opened and '16600' not in opened.split(':')
+    assert any(w.startswith('compute_console: compute_console_vnc_port_rang: unknown variable') for w in plans['warnings'])
