@@ -28,6 +28,7 @@ from ansible_collections.novaops.console_migration.plugins.module_utils.console_
     SettingsError, console_plan, parse_bool)
 from ansible_collections.novaops.console_migration.plugins.module_utils.migration_settings import migration_plan
 from ansible_collections.novaops.console_migration.plugins.module_utils.settings_checks import is_unset
+from ansible_collections.novaops.console_migration.plugins.module_utils.steps.account_ids import LIBVIRT_UNITS
 
 ROLES = ('console_proxy', 'compute_console', 'live_migration')
 # The inventory group of each role.
@@ -130,7 +131,9 @@ def _ids(me, plan, settings, read, view):
         force = parse_bool(settings.get('live_migration_force_id_change', False))
     except ValueError as err:
         raise SettingsError(['live_migration_force_id_change: %s (expected true or false)' % err])
-    ids = dict(plan['ids'], force=force, targets={}, accounts=[], change=False)
+    # the units stopped while the ids change: the family's nova compute unit and libvirt's
+    ids = dict(plan['ids'], force=force, targets={}, accounts=[], change=False,
+               services=list(plan['restart_on_change']) + list(LIBVIRT_UNITS))
     if not ids['align']:
         return ids
     nova = read.get('nova_account') or {}

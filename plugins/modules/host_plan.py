@@ -94,8 +94,8 @@ compute_console:
 live_migration:
   description:
     - The live migration plan (as the C(migration_plan) filter returns it, with RV(missing)), or null.
-    - Its C(ids) has the chosen C(targets), the C(accounts) to give them to, C(change) (the host's ids differ) and
-      C(force).
+    - Its C(ids) has the chosen C(targets), the C(accounts) to give them to, C(change) (the host's ids differ),
+      C(force) and the C(services) to stop meanwhile (the family's nova compute unit and libvirt's units).
   returned: success
   type: dict
 missing:

@@ -135,8 +135,8 @@ def test_check_mode_on_the_converged_lab_changes_nothing():
     [
         ({"novaops_release": "bananas", "novaops_console_types": ["novnc", "spice"]},
          "'novnc' and 'spice' together"),
-        # the readiness checks need the address: they refuse it first
-        ({"compute_console_management_address": "10.0.0.300"}, "10.0.0.300 is not an IP address"),
+        # refused by host_plan, before the readiness checks read the hosts
+        ({"compute_console_management_address": "10.0.0.300"}, "'10.0.0.300' is not an IP address"),
         ({
             "novaops_console_types": ["novnc", "telnet"],
             "console_proxy_allowed_sources": ["10.0.0.1/8"],

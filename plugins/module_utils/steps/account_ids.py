@@ -42,10 +42,12 @@ from ansible_collections.novaops.console_migration.plugins.module_utils.systemd_
 
 DEFAULT_PATHS = ['/var/lib/nova', '/etc/nova', '/var/log/nova', '/var/lib/libvirt', '/etc/libvirt', '/var/log/libvirt',
                  '/var/cache/libvirt', '/run/libvirt']
-DEFAULT_SERVICES = ['nova-compute', 'libvirtd', 'libvirtd.socket', 'libvirtd-ro.socket', 'libvirtd-admin.socket',
-                    'libvirtd-tcp.socket', 'libvirtd-tls.socket', 'virtqemud', 'virtqemud.socket',
-                    'virtqemud-ro.socket', 'virtqemud-admin.socket', 'virtlogd', 'virtlogd.socket',
-                    'virtlogd-admin.socket', 'virtlockd', 'virtlockd.socket', 'virtlockd-admin.socket']
+# libvirt's units, whatever the daemon layout; the plan passes them after the family's nova compute unit.
+LIBVIRT_UNITS = ['libvirtd', 'libvirtd.socket', 'libvirtd-ro.socket', 'libvirtd-admin.socket',
+                 'libvirtd-tcp.socket', 'libvirtd-tls.socket', 'virtqemud', 'virtqemud.socket',
+                 'virtqemud-ro.socket', 'virtqemud-admin.socket', 'virtlogd', 'virtlogd.socket',
+                 'virtlogd-admin.socket', 'virtlockd', 'virtlockd.socket', 'virtlockd-admin.socket']
+DEFAULT_SERVICES = ['nova-compute'] + LIBVIRT_UNITS
 PROC = '/proc'
 CHANGE_TOOL = {'group': ('groupmod', '-g'), 'user': ('usermod', '-u')}
 

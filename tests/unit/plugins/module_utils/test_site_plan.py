@@ -142,6 +142,7 @@ def test_ids_are_chosen_across_the_computes_and_change_where_they_differ():
                                {'kind': 'user', 'name': 'libvirt-qemu', 'id': 64055},
                                {'kind': 'group', 'name': 'kvm', 'id': 104}]
     assert ids['change'] is True and ids['force'] is False
+    assert ids['services'][:2] == ['nova-compute', 'libvirtd']
     same = plan('compute2', {'live_migration_nova_uid': 64060, 'live_migration_nova_gid': 64060,
                              'live_migration_qemu_gid': 992, 'live_migration_force_id_change': 'yes'},
                 roles=['live_migration'], the_view=sp.inventory_view({'compute2': hosts['compute2']}))['live_migration']['ids']
@@ -154,6 +155,13 @@ def test_an_id_taken_elsewhere_is_refused_naming_its_variable():
     with pytest.raises(SettingsError) as err:
         plan('compute1', {'live_migration_nova_uid': 1000}, roles=['live_migration'], the_view=sp.inventory_view(hosts))
     assert err.value.problems[0].startswith('live_migration_nova_uid: 1000 ')
+
+
+def test_the_units_stopped_for_an_id_change_are_the_familys():
+    host_read = read('compute1')
+    host_read.update(distro='redhat')
+    ids = sp.plan_host('compute1', ['live_migration'], {}, host_read, facts('compute1'), GROUPS, view())['live_migration']['ids']
+    assert ids['services'][0] == 'openstack-nova-compute' and 'nova-compute' not in ids['services']
 
 
 def test_no_alignment_no_targets():
