@@ -106,8 +106,6 @@ UNVERIFIED = (
     'group/name [DEFAULT]/vnc_keymap"; kilo is inferred from kilo-era configs)',
     'live migration options moved [DEFAULT] -> [libvirt] in icehouse '
     '(code with deprecated_group=DEFAULT seen, release boundary not checked)',
-    '[spice] html5proxy_host/port replaced [DEFAULT] spicehtml5proxy_host/port '
-    'in icehouse (inferred from code generations, no release note)',
     'flagfile compatibility shim dropped in folsom (essex has '
     'nova/compat/flagfile.py "deprecated and will be removed")',
     'RDO openstack-nova-spicehtml5proxy split out of openstack-nova-console '
@@ -230,7 +228,10 @@ XVPVNCPROXY = ct.service('nova-xvpvncproxy')['span']
 NOVA_CONSOLE = ('diablo', 'train')
 # Grizzly admin guide "SPICE console" lists the [spice] options.
 SPICE = ct.service('nova-spicehtml5proxy')['span']
-SPICE_PROXY_OPTS_IN_SPICE_GROUP = ('icehouse', None)  # see UNVERIFIED
+# 2014.1 nova/cmd/spicehtml5proxy.py registers spicehtml5proxy_host/port
+# without a group; 2014.2 registers html5proxy_host/port in group spice
+# (deprecated_group DEFAULT, deprecated_name spicehtml5proxy_*).
+SPICE_PROXY_OPTS_IN_SPICE_GROUP = ('juno', None)
 SERIAL = ct.service('nova-serialproxy')['span']
 # RN 14.0.0 remove-config-serial-listen: [serial_console] listen removed.
 SERIAL_LISTEN = ('juno', 'mitaka')

@@ -312,8 +312,25 @@ def test_ubuntu_spice_proxy_package_and_havana_option_names():
     icehouse = proxy_plan(distro='ubuntu', novaops_release='icehouse', novaops_console_types=['spice'])
     assert icehouse['packages'] == ['nova-spiceproxy', 'nova-consoleauth']
     assert icehouse['services']['enable'] == ['nova-consoleauth', 'nova-spiceproxy']
-    assert absent(icehouse) == {('DEFAULT', 'spicehtml5proxy_host'), ('DEFAULT', 'spicehtml5proxy_port')}
+    assert present(icehouse) == {('DEFAULT', 'spicehtml5proxy_host'): '0.0.0.0',
+                                 ('DEFAULT', 'spicehtml5proxy_port'): 6082}
+    assert absent(icehouse) == set()
     assert not any('not recorded' in w for w in icehouse['warnings'])
+
+
+def test_spice_proxy_port_where_the_release_reads_it():
+    # 2014.1 nova/cmd/spicehtml5proxy.py: listen_port=CONF.spicehtml5proxy_port ([DEFAULT]);
+    # 2014.2: listen_port=CONF.spice.html5proxy_port, deprecated_name spicehtml5proxy_port.
+    icehouse = proxy_plan(distro='ubuntu', novaops_release='icehouse', novaops_console_types=['spice'],
+                          console_proxy_spice_port=6090)
+    assert present(icehouse)[('DEFAULT', 'spicehtml5proxy_port')] == 6090
+    assert ('spice', 'html5proxy_port') not in present(icehouse)
+    assert icehouse['firewall']['rules'] == [{'name': 'spice', 'port': 6090, 'protocol': 'tcp', 'sources': []}]
+    juno = proxy_plan(distro='ubuntu', novaops_release='juno', novaops_console_types=['spice'],
+                      console_proxy_spice_port=6090)
+    assert present(juno) == {('spice', 'html5proxy_host'): '0.0.0.0', ('spice', 'html5proxy_port'): 6090}
+    assert absent(juno) == {('DEFAULT', 'spicehtml5proxy_host'), ('DEFAULT', 'spicehtml5proxy_port')}
+    assert juno['firewall']['rules'] == icehouse['firewall']['rules']
 
 
 # ------------------------------------------------------------ 5. diablo (004)
