@@ -46,7 +46,9 @@ options:
         mean any source; an empty list opens no proxy port in the firewall). Ports of the enabled proxies must be
         distinct. TLS options are only written when set.
       - compute_console keys are C(compute_console_management_address) (required),
-        C(compute_console_server_listen) and C(compute_console_serial_listen) (default the management address),
+        C(compute_console_server_listen) and C(compute_console_serial_listen) (default the management address;
+        for the server listen V(0.0.0.0) before juno when C(live_migration_planned) is true, as nova before 2014.2
+        copies the domain XML unchanged to the destination),
         C(compute_console_novncproxy_base_url), C(compute_console_xvpvncproxy_base_url),
         C(compute_console_spice_base_url) (http or https), C(compute_console_serial_base_url) (ws or wss); the URL
         of an enabled console type that is not set is built from C(compute_console_proxy_public_host) (for example
@@ -56,6 +58,8 @@ options:
         C(live_migration_libvirt_tls_port), V(16509) and V(16514) unless given, each checked under its own name) and
         C(compute_console_proxy_addresses) (the proxies' addresses or CIDRs, required unless the firewall backend
         is V(none)).
+      - C(live_migration_planned) (compute_console, internal, default V(false)) tells that the host also takes the
+        live_migration role.
       - C(host_ports) is the list of the V(ports) of the host's other plans (console_plan or migration_plan);
         a port or range shared with one of them, or between the display and serial ranges, is refused naming both
         variables, leading with the one changed from its default (when both or neither are, a single port before

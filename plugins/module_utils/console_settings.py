@@ -10,8 +10,10 @@ imports, Python 3.6 compatible.  The filter plugin
 ``novaops.console_migration.console_plan`` wraps :func:`console_plan`.
 
 ``settings`` is a dict whose keys are the roles' public variable names (see
-:data:`DEFAULTS`) plus two internal keys, ``role`` (``console_proxy`` or
-``compute_console``) and ``distro`` (``debian``, ``ubuntu`` or ``redhat``).
+:data:`DEFAULTS`) plus the internal keys ``role`` (``console_proxy`` or
+``compute_console``), ``distro`` (``debian``, ``ubuntu`` or ``redhat``) and
+``live_migration_planned`` (compute_console: the host also takes the
+live_migration role; default false).
 Missing keys take the value of :data:`DEFAULTS`.  Every problem found is
 collected and raised at once as :class:`SettingsError`, one line per
 problem, each line starting with the variable name and ending with the
@@ -22,7 +24,9 @@ Conventions (also documented in the filter plugin):
 * An empty string (or ``None``) means "not set" for URLs, TLS paths, listen
   addresses (``console_proxy_*_host`` then mean ``0.0.0.0``,
   ``compute_console_server_listen`` and ``compute_console_serial_listen``
-  mean the management address).
+  mean the management address; ``compute_console_server_listen`` means
+  ``0.0.0.0`` before juno when ``live_migration_planned``: nova copied the
+  domain XML unchanged to the destination then).
 * Lists may also be given as one comma-separated string (``-e`` on the
   command line).  Booleans may be strings: true/false, yes/no, on/off, 1/0.
 * ``novnc`` on diablo means diablo's own ``nova-vncproxy`` (the only
@@ -119,6 +123,9 @@ _LAST_RELEASE_OF = dict([('nova-consoleauth', nr.CONSOLEAUTH[1])]
                         + [(s['name'], s['span'][1]) for s in ct.services() if s['span'][1]])
 _DIABLO_WWWROOT = nr.DIABLO_FLAGS['vncproxy_wwwroot']
 PUBLIC_HOST = 'compute_console_proxy_public_host'
+# Internal key: the compute host also takes the live_migration role.
+MIGRATION_KEY = 'live_migration_planned'
+EXPECTED[MIGRATION_KEY] = 'true or false'
 
 _HOSTNAME_RE = re.compile(r'^(?=.{1,253}\.?$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?'
                           r'(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$')
@@ -549,6 +556,16 @@ def _validate_compute(c, ctx):
         proxies = c.items('compute_console_proxy_addresses', check_source, non_empty=True)
         _iptables_ipv4_only(c, ctx, 'compute_console_proxy_addresses', proxies)
 
+    migrating = c.check(MIGRATION_KEY, lambda value: value is not None and parse_bool(value))
+    copied_xml = bool(migrating) and release is not None \
+        and not nr.cached_features(release)['migration_rewrites_graphics_listen']
+    if mgmt and copied_xml and set(types) & set(GRAPHICAL_TYPES):
+        if listen == '':
+            listen = '0.0.0.0'
+        elif listen not in ('0.0.0.0', '::'):
+            c.warnings.append('compute_console_server_listen: %s on %s fails live migration: nova before juno '
+                              'copies the domain XML unchanged and the destination cannot listen on the '
+                              "source's address; leave it unset for 0.0.0.0" % (listen, release))
     if mgmt:
         listen = listen or mgmt
         if release is not None and 'serial' in types and nr.cached_features(release)['serial']['listen'] is None \

@@ -233,6 +233,11 @@ SPICE = ct.service('nova-spicehtml5proxy')['span']
 # (deprecated_group DEFAULT, deprecated_name spicehtml5proxy_*).
 SPICE_PROXY_OPTS_IN_SPICE_GROUP = ('juno', None)
 SERIAL = ct.service('nova-serialproxy')['span']
+# 2014.1 nova/virt/libvirt/driver.py _live_migration: dom.migrateToURI(),
+# the domain XML (VNC/SPICE listen address) unchanged; 2014.2 rewrites it
+# with the destination's graphics_listen_addrs (_correct_listen_addr,
+# migrateToURI2).
+GRAPHICS_LISTEN_REWRITTEN = ('juno', None)
 # RN 14.0.0 remove-config-serial-listen: [serial_console] listen removed.
 SERIAL_LISTEN = ('juno', 'mitaka')
 # Liberty nova.conf.sample: [vnc] keymap "Deprecated group/name -
@@ -507,6 +512,7 @@ def features(release):
         'has_nova_console': _in(idx, NOVA_CONSOLE),
         'has_spice_html5proxy': _in(idx, SPICE),
         'has_serial_console': _in(idx, SERIAL),
+        'migration_rewrites_graphics_listen': _in(idx, GRAPHICS_LISTEN_REWRITTEN),
         'console_types': have,
         'vnc_group': vnc['enabled'][0],
         'vnc': vnc,

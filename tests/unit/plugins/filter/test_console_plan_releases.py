@@ -43,3 +43,15 @@ def test_juno_spice_proxy_shows_the_spice_section_port():
                        'novaops_console_types': ['spice'], 'console_proxy_spice_port': 6090})
     assert '  [spice] html5proxy_port = 6090' in lines
     assert '  remove [DEFAULT] spicehtml5proxy_port' in lines
+
+
+def test_grizzly_compute_with_live_migration_listens_on_every_address_behind_the_proxies():
+    lines = plan_text({'role': 'compute_console', 'distro': 'ubuntu', 'novaops_release': 'grizzly',
+                       'live_migration_planned': True,
+                       'compute_console_management_address': '192.168.1.2',
+                       'compute_console_novncproxy_base_url': 'http://172.24.1.1:6080/vnc_auto.html',
+                       'compute_console_proxy_addresses': ['192.168.1.1']})
+    assert '  [DEFAULT] vncserver_listen = 0.0.0.0' in lines
+    assert '  [DEFAULT] vncserver_proxyclient_address = 192.168.1.2' in lines
+    rules = [line for line in lines if line.startswith('  -A INPUT')]
+    assert rules == ['  -A INPUT -s 192.168.1.1 -m state --state NEW -m tcp -p tcp --dport 5900:5999 -j ACCEPT']

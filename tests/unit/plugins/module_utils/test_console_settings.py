@@ -920,3 +920,52 @@ def test_a_proxy_port_moved_onto_another_proxy_port_is_blamed():
     assert problems(proxy_settings(console_proxy_novnc_port=7000, console_proxy_serial_port=7000, **types)) == [
         'console_proxy_serial_port: 7000 is also console_proxy_novnc_port; the enabled proxies need distinct ports '
         '(expected a port no other enabled proxy uses)']
+
+
+# ------------------------------------------- listen address and live migration
+
+def test_before_juno_live_migration_makes_the_displays_listen_on_every_address():
+    # 2014.1 nova/virt/libvirt/driver.py: dom.migrateToURI() with the XML unchanged;
+    # 2014.2 rewrites it (_correct_listen_addr): the boundary is juno.
+    assert not nr.features('icehouse')['migration_rewrites_graphics_listen']
+    assert nr.features('juno')['migration_rewrites_graphics_listen']
+    # 2013.1 nova/vnc/__init__.py: cfg.StrOpt('vncserver_listen'), register_opts(vnc_opts) ([DEFAULT]);
+    # nova/spice/__init__.py: cfg.StrOpt('server_listen'), register_opts(spice_opts, group='spice').
+    grizzly = nr.features('grizzly')
+    assert grizzly['vnc']['server_listen'] == ('DEFAULT', 'vncserver_listen')
+    assert grizzly['spice']['server_listen'] == ('spice', 'server_listen')
+    plan = compute_plan(novaops_release='grizzly', live_migration_planned=True)
+    conf = present(plan)
+    assert conf[('DEFAULT', 'vncserver_listen')] == '0.0.0.0'
+    assert conf[('DEFAULT', 'vncserver_proxyclient_address')] == '192.168.1.2'
+    assert plan['firewall']['rules'] == [{'name': 'displays', 'port': '5900:5999', 'protocol': 'tcp',
+                                          'sources': ['192.168.1.1']}]
+    spice = compute_plan(novaops_release='icehouse', live_migration_planned='yes', novaops_console_types=['spice'],
+                         compute_console_spice_base_url='http://172.24.1.1:6082/spice_auto.html')
+    assert present(spice)[('spice', 'server_listen')] == '0.0.0.0'
+    assert present(spice)[('spice', 'server_proxyclient_address')] == '192.168.1.2'
+
+
+def test_diablo_live_migration_listen_flag():
+    # 2011.3 nova/virt/libvirt/connection.py: xml_info['vncserver_host'] = FLAGS.vncserver_host; migrateToURI().
+    plan = compute_plan(novaops_release='diablo', live_migration_planned=True,
+                        compute_console_novncproxy_base_url='http://172.24.1.1:6080')
+    assert '--vncserver_host=0.0.0.0' in plan['flagfile']
+
+
+def test_from_juno_or_without_live_migration_the_management_address_stays():
+    assert present(compute_plan(novaops_release='juno', live_migration_planned=True))[
+        ('DEFAULT', 'vncserver_listen')] == '192.168.1.2'
+    assert present(compute_plan(novaops_release='grizzly'))[('DEFAULT', 'vncserver_listen')] == '192.168.1.2'
+    assert present(compute_plan(novaops_release='zed', live_migration_planned=True))[
+        ('vnc', 'server_listen')] == '192.168.1.2'
+
+
+def test_a_given_listen_address_before_juno_with_live_migration_gives_a_warning():
+    plan = compute_plan(novaops_release='havana', live_migration_planned=True,
+                        compute_console_server_listen='192.168.1.2')
+    assert present(plan)[('DEFAULT', 'vncserver_listen')] == '192.168.1.2'
+    assert any(w.startswith('compute_console_server_listen: 192.168.1.2 on havana fails live migration')
+               for w in plan['warnings'])
+    lines = problems(compute_settings(live_migration_planned='maybe'))
+    assert lines == ["live_migration_planned: 'maybe' is not a boolean (expected true or false)"]
