@@ -103,6 +103,10 @@ _value:
       V(port) (an integer, or V(N:M) for a range), V(protocol) and V(sources)), V(iptables_lines) and
       V(ip6tables_lines) (C(-A INPUT [-s SRC] -m state --state NEW -m tcp -p tcp --dport PORT -j ACCEPT)),
       V(restart_on_change) and V(warnings); also V(console_types).
+    - V(qemu_conf) (compute_console with a graphical type: V(remote_display_port_min) and
+      V(remote_display_port_max) of libvirt's qemu.conf, the display range the firewall opens; else empty),
+      V(qemu_conf_path) and V(libvirt_restart) (for a change of V(qemu_conf), the units to restart by daemon layout
+      V(legacy), V(socket) or V(modular)), null without them.
     - V(ports) lists what the role makes listen on the host, each with V(var) (the variable that sets it), V(label),
       V(first), V(last) and, for the console ranges, V(reserved).
   type: dict

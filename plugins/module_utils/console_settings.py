@@ -52,6 +52,7 @@ from urllib.parse import urlsplit
 
 from ansible_collections.novaops.console_migration.plugins.module_utils import console_types as ct
 from ansible_collections.novaops.console_migration.plugins.module_utils import host_facts
+from ansible_collections.novaops.console_migration.plugins.module_utils import libvirt_layout
 from ansible_collections.novaops.console_migration.plugins.module_utils import nova_releases as nr
 from ansible_collections.novaops.console_migration.plugins.module_utils import platforms
 from ansible_collections.novaops.console_migration.plugins.module_utils import role_defaults as rd
@@ -123,6 +124,8 @@ _LAST_RELEASE_OF = dict([('nova-consoleauth', nr.CONSOLEAUTH[1])]
                         + [(s['name'], s['span'][1]) for s in ct.services() if s['span'][1]])
 _DIABLO_WWWROOT = nr.DIABLO_FLAGS['vncproxy_wwwroot']
 PUBLIC_HOST = 'compute_console_proxy_public_host'
+# libvirt qemu.conf: "Minimum must be greater than or equal to 5900".
+DISPLAY_PORT_MIN = 5900
 # Internal key: the compute host also takes the live_migration role.
 MIGRATION_KEY = 'live_migration_planned'
 EXPECTED[MIGRATION_KEY] = 'true or false'
@@ -548,6 +551,11 @@ def _validate_compute(c, ctx):
 
     serial_range = c.check('compute_console_serial_port_range', check_port_range)
     vnc_range = c.check('compute_console_vnc_port_range', check_port_range)
+    if vnc_range and vnc_range[0] < DISPLAY_PORT_MIN and set(types) & set(GRAPHICAL_TYPES):
+        c.fail('compute_console_vnc_port_range', '%d:%d starts below %d: libvirt refuses a remote_display_port_min '
+               'below it (display numbers count from it)' % (vnc_range + (DISPLAY_PORT_MIN,)),
+               'N:M with %d <= N <= M <= 65535, e.g. 5900:5999' % DISPLAY_PORT_MIN)
+        vnc_range = None
     proxies = None
     if ctx['backend'] == 'none':
         if not _is_unset(c.values.get('compute_console_proxy_addresses')):
@@ -707,6 +715,9 @@ def console_plan(settings):
         'iptables_lines': [],
         'ip6tables_lines': [],
         'restart_on_change': [],
+        'qemu_conf': {},
+        'qemu_conf_path': None,
+        'libvirt_restart': None,
         'ports': list(ctx['listen_ports']),
         'warnings': list(ctx['warnings']),
     }
@@ -868,6 +879,12 @@ def _plan_compute(ctx, feats, plan):
     rules = []
     if set(types) & set(GRAPHICAL_TYPES):
         rules += _range_rules('displays', ctx['vnc_range'], ctx['reserved'], sources)
+        # libvirt hands out display ports up to remote_display_port_max (65535):
+        # keep them in the range the firewall opens.
+        plan['qemu_conf'] = {'remote_display_port_min': ctx['vnc_range'][0],
+                             'remote_display_port_max': ctx['vnc_range'][1]}
+        plan['qemu_conf_path'] = platforms.platform(ctx['distro'])['libvirt']['qemu_conf']
+        plan['libvirt_restart'] = libvirt_layout.restart_table()
     if 'serial' in types:
         rules += _range_rules('serial', ctx['serial_range'], ctx['reserved'], sources)
     if ctx['proxies'] and not sources and ctx['backend'] != 'none':

@@ -55,3 +55,13 @@ def test_grizzly_compute_with_live_migration_listens_on_every_address_behind_the
     assert '  [DEFAULT] vncserver_proxyclient_address = 192.168.1.2' in lines
     rules = [line for line in lines if line.startswith('  -A INPUT')]
     assert rules == ['  -A INPUT -s 192.168.1.1 -m state --state NEW -m tcp -p tcp --dport 5900:5999 -j ACCEPT']
+
+
+def test_a_display_port_above_5999_is_never_allocated():
+    plan = plugin.console_plan({'role': 'compute_console', 'distro': 'debian', 'novaops_release': 'epoxy',
+                                'compute_console_management_address': '192.168.1.2',
+                                'compute_console_proxy_public_host': '192.168.1.1',
+                                'compute_console_proxy_addresses': ['192.168.1.1']})
+    opened = [r['port'] for r in plan['firewall']['rules']]
+    assert opened == ['5900:5999']
+    assert '%(remote_display_port_min)d:%(remote_display_port_max)d' % plan['qemu_conf'] == opened[0]

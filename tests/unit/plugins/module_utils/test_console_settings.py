@@ -969,3 +969,33 @@ def test_a_given_listen_address_before_juno_with_live_migration_gives_a_warning(
                for w in plan['warnings'])
     lines = problems(compute_settings(live_migration_planned='maybe'))
     assert lines == ["live_migration_planned: 'maybe' is not a boolean (expected true or false)"]
+
+
+# ------------------------------------------------- libvirt's display port range
+
+def test_libvirt_allocates_display_ports_only_from_the_opened_range():
+    # libvirt src/qemu/qemu.conf: "#remote_display_port_min = 5900", "#remote_display_port_max = 65535"
+    # (both VNC and SPICE); without them a host past 100 displays hands out 6000+, closed in the firewall.
+    plan = compute_plan(distro='redhat', compute_console_vnc_port_range='5900:6199')
+    assert plan['qemu_conf'] == {'remote_display_port_min': 5900, 'remote_display_port_max': 6199}
+    assert plan['qemu_conf_path'] == '/etc/libvirt/qemu.conf'
+    assert plan['libvirt_restart']['qemu_conf'] == {'legacy': ['libvirtd'], 'socket': ['libvirtd'],
+                                                    'modular': ['virtqemud']}
+    assert plan['firewall']['rules'][0]['port'] == '5900:6199'
+    spice = compute_plan(novaops_console_types=['spice'],
+                         compute_console_spice_base_url='http://172.24.1.1:6082/spice_auto.html')
+    assert spice['qemu_conf'] == {'remote_display_port_min': 5900, 'remote_display_port_max': 5999}
+    serial = compute_plan(novaops_console_types=['serial'], compute_console_serial_base_url='ws://172.24.1.1:6083/')
+    assert serial['qemu_conf'] == {} and serial['qemu_conf_path'] is None
+    assert proxy_plan()['qemu_conf'] == {}
+
+
+def test_a_display_range_below_5900_is_refused():
+    # qemu.conf: "Minimum must be greater than or equal to 5900 as lower number would result into
+    # negative vnc display number."
+    lines = problems(compute_settings(compute_console_vnc_port_range='5800:5999'))
+    assert lines == ['compute_console_vnc_port_range: 5800:5999 starts below 5900: libvirt refuses a '
+                     'remote_display_port_min below it (display numbers count from it) '
+                     '(expected N:M with 5900 <= N <= M <= 65535, e.g. 5900:5999)']
+    assert compute_plan(novaops_console_types=['serial'], compute_console_serial_base_url='ws://172.24.1.1:6083/',
+                        compute_console_vnc_port_range='5800:5999')['qemu_conf'] == {}
