@@ -18,7 +18,7 @@ description:
   - >-
     All problems are reported at once, one line each, starting with the variable name and ending with the expected
     form, for example: compute_console_novncproxy_base_url: 'htp://x' is not an http(s) URL
-    (expected e.g. http://203.0.113.10:6080/vnc_auto.html)
+    (expected e.g. http://203.0.113.10:6080/vnc_lite.html)
   - Release facts (option names and sections, services, packages) come from the collection's C(nova_releases) data,
     from diablo (2011.3, a gflags flagfile) to the current release.
   - Runs on the controller only. Missing keys take the roles' documented defaults.
@@ -50,9 +50,10 @@ options:
         for the server listen V(0.0.0.0) before juno when C(live_migration_planned) is true, as nova before 2014.2
         copies the domain XML unchanged to the destination),
         C(compute_console_novncproxy_base_url), C(compute_console_xvpvncproxy_base_url),
-        C(compute_console_spice_base_url) (http or https), C(compute_console_serial_base_url) (ws or wss); the URL
-        of an enabled console type that is not set is built from C(compute_console_proxy_public_host) (for example
-        C(http://HOST:6080/vnc_auto.html)), and is required when that is not set either;
+        C(compute_console_spice_base_url) (http or https), C(compute_console_serial_base_url) (ws or wss), without
+        a query string except the noVNC URL from epoxy on; the URL of an enabled console type that is not set is
+        built from C(compute_console_proxy_public_host) (for example C(http://HOST:6080/vnc_lite.html), from rocky
+        on, C(vnc_auto.html) before), and is required when that is not set either;
         C(compute_console_serial_port_range) (V(10000:20000)), C(compute_console_vnc_port_range) (V(5900:5999), the
         libvirt display ports), C(compute_console_reserved_ports) (when not set, C(live_migration_libvirt_tcp_port) and
         C(live_migration_libvirt_tls_port), V(16509) and V(16514) unless given, each checked under its own name) and
@@ -103,7 +104,7 @@ _value:
       V(port) (an integer, or V(N:M) for a range), V(protocol) and V(sources)), V(iptables_lines) and
       V(ip6tables_lines) (C(-A INPUT [-s SRC] -m state --state NEW -m tcp -p tcp --dport PORT -j ACCEPT)),
       V(restart_on_change) and V(warnings); also V(console_types).
-    - V(qemu_conf) (compute_console with a graphical type: V(remote_display_port_min) and
+    - V(qemu_conf) (compute_console with a graphical type, V(remote_display_port_min) and
       V(remote_display_port_max) of libvirt's qemu.conf, the display range the firewall opens; else empty),
       V(qemu_conf_path) and V(libvirt_restart) (for a change of V(qemu_conf), the units to restart by daemon layout
       V(legacy), V(socket) or V(modular)), null without them.

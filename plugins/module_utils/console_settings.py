@@ -236,11 +236,12 @@ def check_abs_path(value):
     return value
 
 
-def check_url(value, schemes):
+def check_url(value, schemes, query=None):
     """A URL with one of ``schemes``, a host, an optional port and path.
 
-    Query strings, fragments, credentials and whitespace are refused (nova
-    appends the token to the URL).
+    Fragments, credentials and whitespace are refused, and query strings
+    unless ``query`` is True (nova appends ``?token=`` to the URL); a string
+    ``query`` is why one is refused.
     """
     label = {'http': 'an http(s) URL', 'ws': 'a ws(s) URL'}[schemes[0]]
     if not isinstance(value, str) or not value.strip():
@@ -277,8 +278,10 @@ def check_url(value, schemes):
             raise ValueError('%r has an invalid IPv4 host' % (value,))
     elif not _HOSTNAME_RE.match(host):
         raise ValueError('%r has an invalid host name' % (value,))
-    if parts.query or parts.fragment or text.endswith(('?', '#')):
-        raise ValueError('%r must not have a query or fragment' % (value,))
+    if parts.fragment or text.endswith('#'):
+        raise ValueError('%r must not have a fragment' % (value,))
+    if query is not True and (parts.query or text.endswith('?')):
+        raise ValueError('%r must not have a query%s' % (value, ': %s' % query if query else ''))
     return text
 
 
@@ -537,7 +540,7 @@ def _validate_compute(c, ctx):
     listen = c.optional('compute_console_server_listen', check_ip)
     serial_listen_given = c.optional('compute_console_serial_listen', check_ip)
 
-    urls, derived = _console_urls(c, types)
+    urls, derived = _console_urls(c, types, release)
     if release == 'diablo' and urls.get('novnc'):
         path = urlsplit(urls['novnc']).path
         if path not in ('', '/'):
@@ -613,7 +616,17 @@ def _reserved_ports(c):
     return ports
 
 
-def _console_urls(c, types):
+def _query_rule(name, release):
+    """check_url's ``query`` for the URL of console type ``name`` on ``release``."""
+    first = ct.get(name).get('query_from')
+    if first and release is not None and nr.at_least(release, first):
+        return True
+    if first:
+        return 'before %s (nova %s) nova appends ?token= to it' % (first, nr.RELEASES[nr.release_index(first)].nova_version)
+    return None
+
+
+def _console_urls(c, types, release):
     """``(urls, derived)``: the URL of each console type ('' when unset) and the types built from the public host.
 
     An unset URL of an enabled type is built from compute_console_proxy_public_host;
@@ -621,6 +634,11 @@ def _console_urls(c, types):
     """
     urls, derived = {}, []
     public = None
+    if release is not None:
+        # The examples show the path built on this release.
+        c.expected = dict(c.expected, **dict(
+            (t['url_var'], 'e.g. %s' % ct.built_url(t['name'], '203.0.113.10', lambda first: nr.at_least(release, first)))
+            for t in ct.TYPES))
     missing = [ct.get(name)['url_var'] for name in CONSOLE_TYPES
                if name in types and _is_unset(c.values.get(ct.get(name)['url_var']))]
     if missing and not _is_unset(c.values.get(PUBLIC_HOST)):
@@ -631,11 +649,11 @@ def _console_urls(c, types):
             c.fail(PUBLIC_HOST, '%s; %s %s built from it' % (err, ' and '.join(missing), verb))
     for name in CONSOLE_TYPES:
         var, scheme = ct.get(name)['url_var'], ct.get(name)['scheme']
-        url = c.optional(var, check_url, (scheme, scheme + 's'))
+        url = c.optional(var, check_url, (scheme, scheme + 's'), _query_rule(name, release))
         origin = ''
         if url == '' and name in types:
             if public:
-                url = ct.default_url(name, public)
+                url = ct.built_url(name, public, lambda first: release is not None and nr.at_least(release, first))
                 derived.append(name)
                 origin = ', built from %s %s,' % (PUBLIC_HOST, public)
             elif _is_unset(c.values.get(PUBLIC_HOST)):

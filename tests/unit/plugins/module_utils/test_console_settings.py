@@ -509,6 +509,8 @@ def proxy_settings(**overrides):
     # bad URLs
     (compute_settings(compute_console_novncproxy_base_url='htp://x'),
      "compute_console_novncproxy_base_url: 'htp://x' is not an http(s) URL "
+     "(expected e.g. http://203.0.113.10:6080/vnc_lite.html)"),
+    (compute_settings(novaops_release='queens', compute_console_novncproxy_base_url='htp://x'),
      "(expected e.g. http://203.0.113.10:6080/vnc_auto.html)"),
     (compute_settings(compute_console_novncproxy_base_url='http://'),
      "compute_console_novncproxy_base_url: 'http://' has no host"),
@@ -523,7 +525,13 @@ def proxy_settings(**overrides):
     (compute_settings(compute_console_novncproxy_base_url='http://proxy_1:6080/'),
      'has an invalid host name'),
     (compute_settings(compute_console_novncproxy_base_url='http://172.24.1.1:6080/vnc_auto.html?x=1'),
-     'must not have a query or fragment'),
+     'must not have a query: before epoxy (nova 31) nova appends ?token= to it'),
+    (compute_settings(compute_console_novncproxy_base_url='http://172.24.1.1:6080/vnc_lite.html#x'),
+     'must not have a fragment'),
+    (compute_settings(novaops_release='epoxy', novaops_console_types=['spice'],
+                      compute_console_spice_base_url='http://172.24.1.1:6082/spice_auto.html?x=1'),
+     "compute_console_spice_base_url: 'http://172.24.1.1:6082/spice_auto.html?x=1' must not have a query "
+     '(expected'),
     (compute_settings(compute_console_novncproxy_base_url='http://172.24.1.1:6080/a b'),
      'contains whitespace'),
     (compute_settings(compute_console_novncproxy_base_url=''),
@@ -743,10 +751,10 @@ def test_console_ranges_leave_out_the_reserved_libvirt_ports():
 def test_unset_urls_are_built_from_the_public_host():
     plan = compute_plan(novaops_console_types=['novnc', 'serial'], compute_console_novncproxy_base_url='',
                         compute_console_proxy_public_host='proxy.example.org')
-    assert present(plan)[('vnc', 'novncproxy_base_url')] == 'http://proxy.example.org:6080/vnc_auto.html'
+    assert present(plan)[('vnc', 'novncproxy_base_url')] == 'http://proxy.example.org:6080/vnc_lite.html'
     assert present(plan)[('serial_console', 'base_url')] == 'ws://proxy.example.org:6083/'
     ipv6 = compute_plan(compute_console_novncproxy_base_url='', compute_console_proxy_public_host='2001:db8::1')
-    assert present(ipv6)[('vnc', 'novncproxy_base_url')] == 'http://[2001:db8::1]:6080/vnc_auto.html'
+    assert present(ipv6)[('vnc', 'novncproxy_base_url')] == 'http://[2001:db8::1]:6080/vnc_lite.html'
     # A URL that is set wins; the public host is not even read.
     given = compute_plan(compute_console_proxy_public_host='not a host')
     assert present(given)[('vnc', 'novncproxy_base_url')] == PROXY_URL
@@ -769,12 +777,12 @@ def test_a_bad_public_host_is_reported_as_the_public_host():
 def test_without_url_or_public_host_the_url_is_required():
     assert problems(compute_settings(compute_console_novncproxy_base_url='')) == [
         "compute_console_novncproxy_base_url: is required when novaops_console_types contains 'novnc' "
-        '(expected e.g. http://203.0.113.10:6080/vnc_auto.html)']
+        '(expected e.g. http://203.0.113.10:6080/vnc_lite.html)']
 
 
 def test_a_loopback_public_host_is_named_in_the_warning():
     plan = compute_plan(compute_console_novncproxy_base_url='', compute_console_proxy_public_host='127.0.0.1')
-    assert ("compute_console_novncproxy_base_url: 'http://127.0.0.1:6080/vnc_auto.html', built from "
+    assert ("compute_console_novncproxy_base_url: 'http://127.0.0.1:6080/vnc_lite.html', built from "
             'compute_console_proxy_public_host 127.0.0.1, points at the loopback address; browsers and clients '
             'on other hosts cannot reach it') in plan['warnings']
 
@@ -999,3 +1007,30 @@ def test_a_display_range_below_5900_is_refused():
                      '(expected N:M with 5900 <= N <= M <= 65535, e.g. 5900:5999)']
     assert compute_plan(novaops_console_types=['serial'], compute_console_serial_base_url='ws://172.24.1.1:6083/',
                         compute_console_vnc_port_range='5800:5999')['qemu_conf'] == {}
+
+
+# ------------------------------------------------------- noVNC page and query
+
+def test_built_novnc_url_follows_the_packaged_novnc():
+    # 18.0.0 releasenotes/notes/deprecate-keymap-options: "noVNC 1.0.0 ... it is now necessary to use the
+    # vnc_lite.html path"; nova's own default stays vnc_auto.html (18.0.0 and 31.0.0 nova/conf/vnc.py).
+    assert nr.features('rocky')['defaults']['novncproxy_base_url'] == 'http://127.0.0.1:6080/vnc_auto.html'
+    built = dict((release, present(compute_plan(novaops_release=release, compute_console_novncproxy_base_url='',
+                                                compute_console_proxy_public_host='203.0.113.10'))
+                  [nr.features(release)['vnc']['novncproxy_base_url']])
+                 for release in ('essex', 'queens', 'rocky', 'epoxy'))
+    assert built == {'essex': 'http://203.0.113.10:6080/vnc_auto.html',
+                     'queens': 'http://203.0.113.10:6080/vnc_auto.html',
+                     'rocky': 'http://203.0.113.10:6080/vnc_lite.html',
+                     'epoxy': 'http://203.0.113.10:6080/vnc_lite.html'}
+
+
+def test_novnc_base_url_with_a_query_from_epoxy_on():
+    # 31.0.0 nova/objects/console_auth_token.py access_url: parse_qs(base URL query), 'path' gets
+    # '?token=...' appended, the other arguments kept ("Respect supplied arguments in novncproxy_base_url").
+    url = 'http://203.0.113.10:6080/vnc_lite.html?path=%3Ftoken%3D'
+    plan = compute_plan(novaops_release='epoxy', compute_console_novncproxy_base_url=url)
+    assert present(plan)[('vnc', 'novncproxy_base_url')] == url
+    lines = problems(compute_settings(novaops_release='dalmatian', compute_console_novncproxy_base_url=url))
+    assert lines == ["compute_console_novncproxy_base_url: %r must not have a query: before epoxy (nova 31) nova "
+                     "appends ?token= to it (expected e.g. http://203.0.113.10:6080/vnc_lite.html)" % url]
