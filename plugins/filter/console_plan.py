@@ -37,7 +37,8 @@ options:
         V([novnc])). A type the release does not have is refused (xvpvnc before essex and from ussuri on, spice
         before grizzly, serial before juno). On diablo V(novnc) means diablo's own C(nova-vncproxy). On Debian,
         V(novnc) and V(spice) together are refused (the single C(nova-consoleproxy) package starts one graphical
-        proxy, C(NOVA_CONSOLE_PROXY_TYPE)) and so is V(xvpvnc) (no Debian package known).
+        proxy, C(NOVA_CONSOLE_PROXY_TYPE)), and so is V(xvpvnc) with either; Debian's V(xvpvnc) is in that package
+        up to train.
       - console_proxy keys are C(console_proxy_novnc_host)/C(_port) (default V(0.0.0.0)/V(6080)),
         C(console_proxy_xvpvnc_host)/C(_port) (V(6081)), C(console_proxy_spice_host)/C(_port) (V(6082)),
         C(console_proxy_serial_host)/C(_port) (V(6083)), C(console_proxy_ssl_cert) and C(console_proxy_ssl_key)

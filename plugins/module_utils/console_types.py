@@ -88,14 +88,17 @@ TYPES = (
             # "ships with nova" (essex vncconsole.rst FAQ); RN 21.0.0
             # remove-nova-xvpvncproxy: deprecated since 19.0.0 (Stein), removed
             # with [vnc] xvpvncproxy_base_url/host/port.
+            # Debian: in nova-consoleproxy up to train (changelog 2:21.0.0~rc1-1 removes it).
             {'name': 'nova-xvpvncproxy', 'span': ('essex', 'train'), 'clean_up': 'every',
-             'names': {'debian': (None, None), 'ubuntu': ('nova-xvpvncproxy', 'nova-xvpvncproxy'),
+             'names': {'debian': ('nova-consoleproxy', 'nova-xvpvncproxy'),
+                       'ubuntu': ('nova-xvpvncproxy', 'nova-xvpvncproxy'),
                        'redhat': ('openstack-nova-console', 'openstack-nova-xvpvncproxy')}},
         ),
         'proxy_options': ('xvpvncproxy_host', 'xvpvncproxy_port'),
         'url_option': 'xvpvncproxy_base_url',
         'port': 6081, 'scheme': 'http', 'path': '/console',
         'url_var': 'compute_console_xvpvncproxy_base_url',
+        'default_file': {'debian': 'xvpvnc'},
     },
     {
         'name': 'spice',

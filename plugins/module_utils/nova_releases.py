@@ -110,7 +110,8 @@ UNVERIFIED = (
     'nova/compat/flagfile.py "deprecated and will be removed")',
     'RDO openstack-nova-spicehtml5proxy split out of openstack-nova-console '
     'in juno (only both layouts were seen)',
-    'Debian packages of nova-xvpvncproxy and nova-console',
+    "Debian's XVP proxy in the shared console proxy package, selected by its "
+    'default file (only the removal in 2:21.0.0~rc1-1 was checked)',
     'nova versions of xena (24) and dalmatian (30) (sequence only)',
 )
 

@@ -394,7 +394,8 @@ def test_debian_zed_proxy_novnc_and_serial():
                                       'values': {'NOVA_CONSOLE_PROXY_TYPE': 'novnc',
                                                  'NOVA_SERIAL_PROXY_START': 'true'}}
     assert plan['services']['enable'] == ['nova-novncproxy', 'nova-serialproxy']
-    assert set(plan['services']['disable']) == {'nova-spicehtml5proxy', 'nova-consoleauth'}
+    # nova-xvpvncproxy: the upgrade clean-up after train, as on the other families.
+    assert set(plan['services']['disable']) == {'nova-spicehtml5proxy', 'nova-consoleauth', 'nova-xvpvncproxy'}
     assert plan['restart_on_change'] == ['nova-novncproxy', 'nova-serialproxy']
     assert present(plan)[('serial_console', 'serialproxy_port')] == 6083
 
@@ -420,8 +421,8 @@ def test_debian_novnc_with_spice_and_xvpvnc_are_rejected():
     assert lines[0].startswith("novaops_console_types: 'novnc' and 'spice' together on Debian")
     assert 'NOVA_CONSOLE_PROXY_TYPE' in lines[0]
     lines = problems({'role': 'console_proxy', 'distro': 'debian', 'novaops_release': 'stein',
-                      'novaops_console_types': ['xvpvnc']})
-    assert lines[0].startswith("novaops_console_types: 'xvpvnc' on Debian")
+                      'novaops_console_types': ['novnc', 'xvpvnc']})
+    assert lines[0].startswith("novaops_console_types: 'novnc' and 'xvpvnc' together on Debian")
     # Ubuntu has separate packages: both graphical proxies are fine there.
     ubuntu = proxy_plan(distro='ubuntu', novaops_release='zed', novaops_console_types=['novnc', 'spice'])
     assert ubuntu['packages'] == ['nova-novncproxy', 'nova-spiceproxy']
@@ -1034,3 +1035,21 @@ def test_novnc_base_url_with_a_query_from_epoxy_on():
     lines = problems(compute_settings(novaops_release='dalmatian', compute_console_novncproxy_base_url=url))
     assert lines == ["compute_console_novncproxy_base_url: %r must not have a query: before epoxy (nova 31) nova "
                      "appends ?token= to it (expected e.g. http://203.0.113.10:6080/vnc_lite.html)" % url]
+
+
+def test_debian_xvpvnc_up_to_train():
+    # Debian nova changelog 2:21.0.0~rc1-1 (ussuri) removes nova-xvpvncproxy and nova-console: they shipped
+    # up to train; nova 21.0.0 (RN remove-nova-xvpvncproxy) removes the service upstream too.
+    plan = proxy_plan(distro='debian', novaops_release='train', novaops_console_types=['xvpvnc'])
+    assert plan['packages'] == ['nova-consoleproxy']
+    assert plan['services']['enable'] == ['nova-xvpvncproxy']
+    assert plan['debian_default']['values']['NOVA_CONSOLE_PROXY_TYPE'] == 'xvpvnc'
+    assert present(plan)[('vnc', 'xvpvncproxy_port')] == 6081
+    assert plan['firewall']['rules'] == [{'name': 'xvpvnc', 'port': 6081, 'protocol': 'tcp', 'sources': []}]
+    assert nr.packages('stein', 'debian')['nova-console'] == {'package': 'nova-console', 'service': 'nova-console'}
+    lines = problems({'role': 'console_proxy', 'distro': 'debian', 'novaops_release': 'ussuri',
+                      'novaops_console_types': ['xvpvnc']})
+    assert lines[0].startswith("novaops_console_types: 'xvpvnc' contradicts novaops_release ussuri")
+    compute = compute_plan(distro='debian', novaops_release='train', novaops_console_types=['xvpvnc'],
+                           compute_console_xvpvncproxy_base_url='http://172.24.1.1:6081/console')
+    assert present(compute)[('vnc', 'xvpvncproxy_base_url')] == 'http://172.24.1.1:6081/console'
