@@ -47,6 +47,8 @@ attributes:
     support: full
   async:
     support: none
+  become:
+    support: none
   bypass_host_loop:
     support: none
   check_mode:
@@ -62,7 +64,7 @@ attributes:
   platform:
     platforms: all
 notes:
-  - Register the result as C(__novaops_plan): the collection's roles carry out C(__novaops_plan.ROLE).
+  - Register the result as C(__novaops_plan); the collection's roles carry out C(__novaops_plan.ROLE).
 seealso:
   - module: novaops.console_migration.host_facts
 """
