@@ -18,7 +18,7 @@ description:
   - >-
     All problems are reported at once, one line each, starting with the variable name and ending with the expected
     form, for example: compute_console_novncproxy_base_url: 'htp://x' is not an http(s) URL
-    (expected e.g. http://203.0.113.10:6080/vnc_auto.html)
+    (expected e.g. http://203.0.113.10:6080/vnc_lite.html)
   - Release facts (option names and sections, services, packages) come from the collection's C(nova_releases) data,
     from diablo (2011.3, a gflags flagfile) to the current release.
   - Runs on the controller only. Missing keys take the roles' documented defaults.
@@ -37,7 +37,8 @@ options:
         V([novnc])). A type the release does not have is refused (xvpvnc before essex and from ussuri on, spice
         before grizzly, serial before juno). On diablo V(novnc) means diablo's own C(nova-vncproxy). On Debian,
         V(novnc) and V(spice) together are refused (the single C(nova-consoleproxy) package starts one graphical
-        proxy, C(NOVA_CONSOLE_PROXY_TYPE)) and so is V(xvpvnc) (no Debian package known).
+        proxy, C(NOVA_CONSOLE_PROXY_TYPE)), and so is V(xvpvnc) with either; Debian's V(xvpvnc) is in that package
+        up to train.
       - console_proxy keys are C(console_proxy_novnc_host)/C(_port) (default V(0.0.0.0)/V(6080)),
         C(console_proxy_xvpvnc_host)/C(_port) (V(6081)), C(console_proxy_spice_host)/C(_port) (V(6082)),
         C(console_proxy_serial_host)/C(_port) (V(6083)), C(console_proxy_ssl_cert) and C(console_proxy_ssl_key)
@@ -46,16 +47,21 @@ options:
         mean any source; an empty list opens no proxy port in the firewall). Ports of the enabled proxies must be
         distinct. TLS options are only written when set.
       - compute_console keys are C(compute_console_management_address) (required),
-        C(compute_console_server_listen) and C(compute_console_serial_listen) (default the management address),
+        C(compute_console_server_listen) and C(compute_console_serial_listen) (default the management address;
+        for the server listen V(0.0.0.0) before juno when C(live_migration_planned) is true, as nova before 2014.2
+        copies the domain XML unchanged to the destination),
         C(compute_console_novncproxy_base_url), C(compute_console_xvpvncproxy_base_url),
-        C(compute_console_spice_base_url) (http or https), C(compute_console_serial_base_url) (ws or wss); the URL
-        of an enabled console type that is not set is built from C(compute_console_proxy_public_host) (for example
-        C(http://HOST:6080/vnc_auto.html)), and is required when that is not set either;
+        C(compute_console_spice_base_url) (http or https), C(compute_console_serial_base_url) (ws or wss), without
+        a query string except the noVNC URL from epoxy on; the URL of an enabled console type that is not set is
+        built from C(compute_console_proxy_public_host) (for example C(http://HOST:6080/vnc_lite.html), from rocky
+        on, C(vnc_auto.html) before), and is required when that is not set either;
         C(compute_console_serial_port_range) (V(10000:20000)), C(compute_console_vnc_port_range) (V(5900:5999), the
         libvirt display ports), C(compute_console_reserved_ports) (when not set, C(live_migration_libvirt_tcp_port) and
         C(live_migration_libvirt_tls_port), V(16509) and V(16514) unless given, each checked under its own name) and
         C(compute_console_proxy_addresses) (the proxies' addresses or CIDRs, required unless the firewall backend
         is V(none)).
+      - C(live_migration_planned) (compute_console, internal, default V(false)) tells that the host also takes the
+        live_migration role.
       - C(host_ports) is the list of the V(ports) of the host's other plans (console_plan or migration_plan);
         a port or range shared with one of them, or between the display and serial ranges, is refused naming both
         variables, leading with the one changed from its default (when both or neither are, a single port before
@@ -99,6 +105,10 @@ _value:
       V(port) (an integer, or V(N:M) for a range), V(protocol) and V(sources)), V(iptables_lines) and
       V(ip6tables_lines) (C(-A INPUT [-s SRC] -m state --state NEW -m tcp -p tcp --dport PORT -j ACCEPT)),
       V(restart_on_change) and V(warnings); also V(console_types).
+    - V(qemu_conf) (compute_console with a graphical type, V(remote_display_port_min) and
+      V(remote_display_port_max) of libvirt's qemu.conf, the display range the firewall opens; else empty),
+      V(qemu_conf_path) and V(libvirt_restart) (for a change of V(qemu_conf), the units to restart by daemon layout
+      V(legacy), V(socket) or V(modular)), null without them.
     - V(ports) lists what the role makes listen on the host, each with V(var) (the variable that sets it), V(label),
       V(first), V(last) and, for the console ranges, V(reserved).
   type: dict

@@ -10,8 +10,10 @@ imports, Python 3.6 compatible.  The filter plugin
 ``novaops.console_migration.console_plan`` wraps :func:`console_plan`.
 
 ``settings`` is a dict whose keys are the roles' public variable names (see
-:data:`DEFAULTS`) plus two internal keys, ``role`` (``console_proxy`` or
-``compute_console``) and ``distro`` (``debian``, ``ubuntu`` or ``redhat``).
+:data:`DEFAULTS`) plus the internal keys ``role`` (``console_proxy`` or
+``compute_console``), ``distro`` (``debian``, ``ubuntu`` or ``redhat``) and
+``live_migration_planned`` (compute_console: the host also takes the
+live_migration role; default false).
 Missing keys take the value of :data:`DEFAULTS`.  Every problem found is
 collected and raised at once as :class:`SettingsError`, one line per
 problem, each line starting with the variable name and ending with the
@@ -22,7 +24,9 @@ Conventions (also documented in the filter plugin):
 * An empty string (or ``None``) means "not set" for URLs, TLS paths, listen
   addresses (``console_proxy_*_host`` then mean ``0.0.0.0``,
   ``compute_console_server_listen`` and ``compute_console_serial_listen``
-  mean the management address).
+  mean the management address; ``compute_console_server_listen`` means
+  ``0.0.0.0`` before juno when ``live_migration_planned``: nova copied the
+  domain XML unchanged to the destination then).
 * Lists may also be given as one comma-separated string (``-e`` on the
   command line).  Booleans may be strings: true/false, yes/no, on/off, 1/0.
 * ``novnc`` on diablo means diablo's own ``nova-vncproxy`` (the only
@@ -48,6 +52,7 @@ from urllib.parse import urlsplit
 
 from ansible_collections.novaops.console_migration.plugins.module_utils import console_types as ct
 from ansible_collections.novaops.console_migration.plugins.module_utils import host_facts
+from ansible_collections.novaops.console_migration.plugins.module_utils import libvirt_layout
 from ansible_collections.novaops.console_migration.plugins.module_utils import nova_releases as nr
 from ansible_collections.novaops.console_migration.plugins.module_utils import platforms
 from ansible_collections.novaops.console_migration.plugins.module_utils import role_defaults as rd
@@ -119,6 +124,11 @@ _LAST_RELEASE_OF = dict([('nova-consoleauth', nr.CONSOLEAUTH[1])]
                         + [(s['name'], s['span'][1]) for s in ct.services() if s['span'][1]])
 _DIABLO_WWWROOT = nr.DIABLO_FLAGS['vncproxy_wwwroot']
 PUBLIC_HOST = 'compute_console_proxy_public_host'
+# libvirt qemu.conf: "Minimum must be greater than or equal to 5900".
+DISPLAY_PORT_MIN = 5900
+# Internal key: the compute host also takes the live_migration role.
+MIGRATION_KEY = 'live_migration_planned'
+EXPECTED[MIGRATION_KEY] = 'true or false'
 
 _HOSTNAME_RE = re.compile(r'^(?=.{1,253}\.?$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?'
                           r'(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$')
@@ -226,11 +236,12 @@ def check_abs_path(value):
     return value
 
 
-def check_url(value, schemes):
+def check_url(value, schemes, query=None):
     """A URL with one of ``schemes``, a host, an optional port and path.
 
-    Query strings, fragments, credentials and whitespace are refused (nova
-    appends the token to the URL).
+    Fragments, credentials and whitespace are refused, and query strings
+    unless ``query`` is True (nova appends ``?token=`` to the URL); a string
+    ``query`` is why one is refused.
     """
     label = {'http': 'an http(s) URL', 'ws': 'a ws(s) URL'}[schemes[0]]
     if not isinstance(value, str) or not value.strip():
@@ -267,8 +278,10 @@ def check_url(value, schemes):
             raise ValueError('%r has an invalid IPv4 host' % (value,))
     elif not _HOSTNAME_RE.match(host):
         raise ValueError('%r has an invalid host name' % (value,))
-    if parts.query or parts.fragment or text.endswith(('?', '#')):
-        raise ValueError('%r must not have a query or fragment' % (value,))
+    if parts.fragment or text.endswith('#'):
+        raise ValueError('%r must not have a fragment' % (value,))
+    if query is not True and (parts.query or text.endswith('?')):
+        raise ValueError('%r must not have a query%s' % (value, ': %s' % query if query else ''))
     return text
 
 
@@ -527,7 +540,7 @@ def _validate_compute(c, ctx):
     listen = c.optional('compute_console_server_listen', check_ip)
     serial_listen_given = c.optional('compute_console_serial_listen', check_ip)
 
-    urls, derived = _console_urls(c, types)
+    urls, derived = _console_urls(c, types, release)
     if release == 'diablo' and urls.get('novnc'):
         path = urlsplit(urls['novnc']).path
         if path not in ('', '/'):
@@ -541,6 +554,11 @@ def _validate_compute(c, ctx):
 
     serial_range = c.check('compute_console_serial_port_range', check_port_range)
     vnc_range = c.check('compute_console_vnc_port_range', check_port_range)
+    if vnc_range and vnc_range[0] < DISPLAY_PORT_MIN and set(types) & set(GRAPHICAL_TYPES):
+        c.fail('compute_console_vnc_port_range', '%d:%d starts below %d: libvirt refuses a remote_display_port_min '
+               'below it (display numbers count from it)' % (vnc_range + (DISPLAY_PORT_MIN,)),
+               'N:M with %d <= N <= M <= 65535, e.g. 5900:5999' % DISPLAY_PORT_MIN)
+        vnc_range = None
     proxies = None
     if ctx['backend'] == 'none':
         if not _is_unset(c.values.get('compute_console_proxy_addresses')):
@@ -549,6 +567,16 @@ def _validate_compute(c, ctx):
         proxies = c.items('compute_console_proxy_addresses', check_source, non_empty=True)
         _iptables_ipv4_only(c, ctx, 'compute_console_proxy_addresses', proxies)
 
+    migrating = c.check(MIGRATION_KEY, lambda value: value is not None and parse_bool(value))
+    copied_xml = bool(migrating) and release is not None \
+        and not nr.cached_features(release)['migration_rewrites_graphics_listen']
+    if mgmt and copied_xml and set(types) & set(GRAPHICAL_TYPES):
+        if listen == '':
+            listen = '0.0.0.0'
+        elif listen not in ('0.0.0.0', '::'):
+            c.warnings.append('compute_console_server_listen: %s on %s fails live migration: nova before juno '
+                              'copies the domain XML unchanged and the destination cannot listen on the '
+                              "source's address; leave it unset for 0.0.0.0" % (listen, release))
     if mgmt:
         listen = listen or mgmt
         if release is not None and 'serial' in types and nr.cached_features(release)['serial']['listen'] is None \
@@ -588,7 +616,17 @@ def _reserved_ports(c):
     return ports
 
 
-def _console_urls(c, types):
+def _query_rule(name, release):
+    """check_url's ``query`` for the URL of console type ``name`` on ``release``."""
+    first = ct.get(name).get('query_from')
+    if first and release is not None and nr.at_least(release, first):
+        return True
+    if first:
+        return 'before %s (nova %s) nova appends ?token= to it' % (first, nr.RELEASES[nr.release_index(first)].nova_version)
+    return None
+
+
+def _console_urls(c, types, release):
     """``(urls, derived)``: the URL of each console type ('' when unset) and the types built from the public host.
 
     An unset URL of an enabled type is built from compute_console_proxy_public_host;
@@ -596,6 +634,11 @@ def _console_urls(c, types):
     """
     urls, derived = {}, []
     public = None
+    if release is not None:
+        # The examples show the path built on this release.
+        c.expected = dict(c.expected, **dict(
+            (t['url_var'], 'e.g. %s' % ct.built_url(t['name'], '203.0.113.10', lambda first: nr.at_least(release, first)))
+            for t in ct.TYPES))
     missing = [ct.get(name)['url_var'] for name in CONSOLE_TYPES
                if name in types and _is_unset(c.values.get(ct.get(name)['url_var']))]
     if missing and not _is_unset(c.values.get(PUBLIC_HOST)):
@@ -606,11 +649,11 @@ def _console_urls(c, types):
             c.fail(PUBLIC_HOST, '%s; %s %s built from it' % (err, ' and '.join(missing), verb))
     for name in CONSOLE_TYPES:
         var, scheme = ct.get(name)['url_var'], ct.get(name)['scheme']
-        url = c.optional(var, check_url, (scheme, scheme + 's'))
+        url = c.optional(var, check_url, (scheme, scheme + 's'), _query_rule(name, release))
         origin = ''
         if url == '' and name in types:
             if public:
-                url = ct.default_url(name, public)
+                url = ct.built_url(name, public, lambda first: release is not None and nr.at_least(release, first))
                 derived.append(name)
                 origin = ', built from %s %s,' % (PUBLIC_HOST, public)
             elif _is_unset(c.values.get(PUBLIC_HOST)):
@@ -690,6 +733,9 @@ def console_plan(settings):
         'iptables_lines': [],
         'ip6tables_lines': [],
         'restart_on_change': [],
+        'qemu_conf': {},
+        'qemu_conf_path': None,
+        'libvirt_restart': None,
         'ports': list(ctx['listen_ports']),
         'warnings': list(ctx['warnings']),
     }
@@ -851,6 +897,12 @@ def _plan_compute(ctx, feats, plan):
     rules = []
     if set(types) & set(GRAPHICAL_TYPES):
         rules += _range_rules('displays', ctx['vnc_range'], ctx['reserved'], sources)
+        # libvirt hands out display ports up to remote_display_port_max (65535):
+        # keep them in the range the firewall opens.
+        plan['qemu_conf'] = {'remote_display_port_min': ctx['vnc_range'][0],
+                             'remote_display_port_max': ctx['vnc_range'][1]}
+        plan['qemu_conf_path'] = platforms.platform(ctx['distro'])['libvirt']['qemu_conf']
+        plan['libvirt_restart'] = libvirt_layout.restart_table()
     if 'serial' in types:
         rules += _range_rules('serial', ctx['serial_range'], ctx['reserved'], sources)
     if ctx['proxies'] and not sources and ctx['backend'] != 'none':

@@ -30,6 +30,10 @@ the roles' ``meta/argument_specs.yml``; their defaults come from here, so
 * ``port``, ``scheme``, ``path``: nova's default proxy port and URL
   (``nova_releases.features()['defaults']`` under ``url_option``, or
   ``default_key``, and the port key; ``defaults``: more of them).
+* ``built_paths``: ``((first release, path), ...)``, the path of the URL the
+  collection builds from that release on (``path`` before).
+* ``query_from``: the first release that keeps a query string of the URL
+  (nova appends ``?token=`` otherwise; none: never).
 * ``url_var``: the compute_console variable of the URL (the proxy
   variables are ``console_proxy_<type>_host`` and ``_port``).
 * ``default_file``: per family, the value of the shared proxy package's
@@ -66,6 +70,12 @@ TYPES = (
         'proxy_options': ('novncproxy_host', 'novncproxy_port'),
         'url_option': 'novncproxy_base_url',
         'port': 6080, 'scheme': 'http', 'path': '/vnc_auto.html',
+        # RN 18.0.0 (deprecate-keymap-options, upgrade): noVNC 1.0.0 has no
+        # vnc_auto.html, use vnc_lite.html (nova's own default stays vnc_auto).
+        'built_paths': (('rocky', '/vnc_lite.html'),),
+        # 31.0.0 "Respect supplied arguments in novncproxy_base_url"
+        # (console_auth_token.access_url keeps the base URL's query).
+        'query_from': 'epoxy',
         'url_var': 'compute_console_novncproxy_base_url',
         'default_file': {'debian': 'novnc'},
     },
@@ -78,14 +88,17 @@ TYPES = (
             # "ships with nova" (essex vncconsole.rst FAQ); RN 21.0.0
             # remove-nova-xvpvncproxy: deprecated since 19.0.0 (Stein), removed
             # with [vnc] xvpvncproxy_base_url/host/port.
+            # Debian: in nova-consoleproxy up to train (changelog 2:21.0.0~rc1-1 removes it).
             {'name': 'nova-xvpvncproxy', 'span': ('essex', 'train'), 'clean_up': 'every',
-             'names': {'debian': (None, None), 'ubuntu': ('nova-xvpvncproxy', 'nova-xvpvncproxy'),
+             'names': {'debian': ('nova-consoleproxy', 'nova-xvpvncproxy'),
+                       'ubuntu': ('nova-xvpvncproxy', 'nova-xvpvncproxy'),
                        'redhat': ('openstack-nova-console', 'openstack-nova-xvpvncproxy')}},
         ),
         'proxy_options': ('xvpvncproxy_host', 'xvpvncproxy_port'),
         'url_option': 'xvpvncproxy_base_url',
         'port': 6081, 'scheme': 'http', 'path': '/console',
         'url_var': 'compute_console_xvpvncproxy_base_url',
+        'default_file': {'debian': 'xvpvnc'},
     },
     {
         'name': 'spice',
@@ -180,8 +193,18 @@ def default_url(name, host='127.0.0.1'):
     return '%s://%s:%d%s' % (entry['scheme'], shown, entry['port'], entry['path'])
 
 
+def built_url(name, host, at_least):
+    """The URL built for ``host`` on a release; ``at_least(first)`` tells whether it is ``first`` or newer."""
+    entry = get(name)
+    path = entry['path']
+    for first, later in entry.get('built_paths', ()):
+        if at_least(first):
+            path = later
+    return default_url(name, host)[:-len(entry['path'])] + path
+
+
 def url_example(name):
-    return 'e.g. %s' % default_url(name, '203.0.113.10')
+    return 'e.g. %s' % built_url(name, '203.0.113.10', lambda first: True)
 
 
 def family_names(family):

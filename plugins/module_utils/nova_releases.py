@@ -106,13 +106,12 @@ UNVERIFIED = (
     'group/name [DEFAULT]/vnc_keymap"; kilo is inferred from kilo-era configs)',
     'live migration options moved [DEFAULT] -> [libvirt] in icehouse '
     '(code with deprecated_group=DEFAULT seen, release boundary not checked)',
-    '[spice] html5proxy_host/port replaced [DEFAULT] spicehtml5proxy_host/port '
-    'in icehouse (inferred from code generations, no release note)',
     'flagfile compatibility shim dropped in folsom (essex has '
     'nova/compat/flagfile.py "deprecated and will be removed")',
     'RDO openstack-nova-spicehtml5proxy split out of openstack-nova-console '
     'in juno (only both layouts were seen)',
-    'Debian packages of nova-xvpvncproxy and nova-console',
+    "Debian's XVP proxy in the shared console proxy package, selected by its "
+    'default file (only the removal in 2:21.0.0~rc1-1 was checked)',
     'nova versions of xena (24) and dalmatian (30) (sequence only)',
 )
 
@@ -230,8 +229,16 @@ XVPVNCPROXY = ct.service('nova-xvpvncproxy')['span']
 NOVA_CONSOLE = ('diablo', 'train')
 # Grizzly admin guide "SPICE console" lists the [spice] options.
 SPICE = ct.service('nova-spicehtml5proxy')['span']
-SPICE_PROXY_OPTS_IN_SPICE_GROUP = ('icehouse', None)  # see UNVERIFIED
+# 2014.1 nova/cmd/spicehtml5proxy.py registers spicehtml5proxy_host/port
+# without a group; 2014.2 registers html5proxy_host/port in group spice
+# (deprecated_group DEFAULT, deprecated_name spicehtml5proxy_*).
+SPICE_PROXY_OPTS_IN_SPICE_GROUP = ('juno', None)
 SERIAL = ct.service('nova-serialproxy')['span']
+# 2014.1 nova/virt/libvirt/driver.py _live_migration: dom.migrateToURI(),
+# the domain XML (VNC/SPICE listen address) unchanged; 2014.2 rewrites it
+# with the destination's graphics_listen_addrs (_correct_listen_addr,
+# migrateToURI2).
+GRAPHICS_LISTEN_REWRITTEN = ('juno', None)
 # RN 14.0.0 remove-config-serial-listen: [serial_console] listen removed.
 SERIAL_LISTEN = ('juno', 'mitaka')
 # Liberty nova.conf.sample: [vnc] keymap "Deprecated group/name -
@@ -506,6 +513,7 @@ def features(release):
         'has_nova_console': _in(idx, NOVA_CONSOLE),
         'has_spice_html5proxy': _in(idx, SPICE),
         'has_serial_console': _in(idx, SERIAL),
+        'migration_rewrites_graphics_listen': _in(idx, GRAPHICS_LISTEN_REWRITTEN),
         'console_types': have,
         'vnc_group': vnc['enabled'][0],
         'vnc': vnc,

@@ -92,7 +92,8 @@ _DEBIAN = {
     # service: (package, unit)
     'console': {
         'nova-consoleauth': ('nova-consoleauth', 'nova-consoleauth'),
-        'nova-console': (None, None),
+        # Removed with nova-xvpvncproxy in Debian's 2:21.0.0~rc1-1 (ussuri).
+        'nova-console': ('nova-console', 'nova-console'),
     },
     # 'types' (per console type) from console_types.
     'console_default_file': {

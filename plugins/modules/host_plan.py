@@ -12,16 +12,18 @@ module: host_plan
 short_description: Validate every setting of a host and plan each of its roles, on the controller
 version_added: 1.0.0
 description:
-  - Computes, on the controller and without contacting the host, the plan of each role the host takes
+  - >-
+    Computes, on the controller and without contacting the host, the plan of each role the host takes
     (C(console_proxy) on C(nova_console_proxy) hosts, C(compute_console) and C(live_migration) on C(nova_compute)
     hosts): what the roles' tasks carry out. The role variables are read from the host's variables; unset ones take
     the roles' defaults.
-  - 'The per-host defaults are derived here from what the run read of the hosts (the registered C(__novaops_host) of
+  - >-
+    The per-host defaults are derived here from what the run read of the hosts (the registered C(__novaops_host) of
     the M(novaops.console_migration.host_facts) module and its network facts):
     C(compute_console_management_address) and C(live_migration_address) take the host's default IPv4 address,
     C(compute_console_proxy_public_host) the first host of C(nova_console_proxy),
     C(compute_console_proxy_addresses) the default IPv4 addresses of the proxies, and the migration peers are the
-    other compute hosts read in this run, at their C(live_migration_address).'
+    other compute hosts read in this run, at their C(live_migration_address).
   - The ports of each role are checked against the other roles' of the host, the account ids of the compute hosts
     are chosen across them, and the certificate files named in C(live_migration_tls_files) must exist on the
     controller.
@@ -45,6 +47,8 @@ attributes:
     support: full
   async:
     support: none
+  become:
+    support: none
   bypass_host_loop:
     support: none
   check_mode:
@@ -60,7 +64,7 @@ attributes:
   platform:
     platforms: all
 notes:
-  - Register the result as C(__novaops_plan): the collection's roles carry out C(__novaops_plan.ROLE).
+  - Register the result as C(__novaops_plan); the collection's roles carry out C(__novaops_plan.ROLE).
 seealso:
   - module: novaops.console_migration.host_facts
 """

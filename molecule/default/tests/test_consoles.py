@@ -54,7 +54,7 @@ def test_compute_console_settings(lab):
         assert conf.get("vnc", "enabled") == "true"
         assert conf.get("vnc", "server_listen") == address
         proxy = lab["proxy1"].interface("eth0").addresses[0]
-        assert conf.get("vnc", "novncproxy_base_url") == "http://%s:6080/vnc_auto.html" % proxy
+        assert conf.get("vnc", "novncproxy_base_url") == "http://%s:6080/vnc_lite.html" % proxy
         assert conf.get("serial_console", "enabled") == "true"
         assert conf.get("serial_console", "base_url") == "ws://%s:6083/" % proxy
         assert conf.get("serial_console", "proxyclient_address") == address

@@ -56,7 +56,7 @@ def test_console_plan_filter_raises_one_line_per_problem():
     lines = err.value.message.splitlines()
     assert lines == [
         "compute_console_novncproxy_base_url: 'htp://x' is not an http(s) URL "
-        "(expected e.g. http://203.0.113.10:6080/vnc_auto.html)",
+        "(expected e.g. http://203.0.113.10:6080/vnc_lite.html)",
         "compute_console_spice_base_url: is required when novaops_console_types contains 'spice' "
         "(expected e.g. http://203.0.113.10:6082/spice_auto.html)"]
 

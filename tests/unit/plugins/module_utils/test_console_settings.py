@@ -312,8 +312,25 @@ def test_ubuntu_spice_proxy_package_and_havana_option_names():
     icehouse = proxy_plan(distro='ubuntu', novaops_release='icehouse', novaops_console_types=['spice'])
     assert icehouse['packages'] == ['nova-spiceproxy', 'nova-consoleauth']
     assert icehouse['services']['enable'] == ['nova-consoleauth', 'nova-spiceproxy']
-    assert absent(icehouse) == {('DEFAULT', 'spicehtml5proxy_host'), ('DEFAULT', 'spicehtml5proxy_port')}
+    assert present(icehouse) == {('DEFAULT', 'spicehtml5proxy_host'): '0.0.0.0',
+                                 ('DEFAULT', 'spicehtml5proxy_port'): 6082}
+    assert absent(icehouse) == set()
     assert not any('not recorded' in w for w in icehouse['warnings'])
+
+
+def test_spice_proxy_port_where_the_release_reads_it():
+    # 2014.1 nova/cmd/spicehtml5proxy.py: listen_port=CONF.spicehtml5proxy_port ([DEFAULT]);
+    # 2014.2: listen_port=CONF.spice.html5proxy_port, deprecated_name spicehtml5proxy_port.
+    icehouse = proxy_plan(distro='ubuntu', novaops_release='icehouse', novaops_console_types=['spice'],
+                          console_proxy_spice_port=6090)
+    assert present(icehouse)[('DEFAULT', 'spicehtml5proxy_port')] == 6090
+    assert ('spice', 'html5proxy_port') not in present(icehouse)
+    assert icehouse['firewall']['rules'] == [{'name': 'spice', 'port': 6090, 'protocol': 'tcp', 'sources': []}]
+    juno = proxy_plan(distro='ubuntu', novaops_release='juno', novaops_console_types=['spice'],
+                      console_proxy_spice_port=6090)
+    assert present(juno) == {('spice', 'html5proxy_host'): '0.0.0.0', ('spice', 'html5proxy_port'): 6090}
+    assert absent(juno) == {('DEFAULT', 'spicehtml5proxy_host'), ('DEFAULT', 'spicehtml5proxy_port')}
+    assert juno['firewall']['rules'] == icehouse['firewall']['rules']
 
 
 # ------------------------------------------------------------ 5. diablo (004)
@@ -377,7 +394,8 @@ def test_debian_zed_proxy_novnc_and_serial():
                                       'values': {'NOVA_CONSOLE_PROXY_TYPE': 'novnc',
                                                  'NOVA_SERIAL_PROXY_START': 'true'}}
     assert plan['services']['enable'] == ['nova-novncproxy', 'nova-serialproxy']
-    assert set(plan['services']['disable']) == {'nova-spicehtml5proxy', 'nova-consoleauth'}
+    # nova-xvpvncproxy: the upgrade clean-up after train, as on the other families.
+    assert set(plan['services']['disable']) == {'nova-spicehtml5proxy', 'nova-consoleauth', 'nova-xvpvncproxy'}
     assert plan['restart_on_change'] == ['nova-novncproxy', 'nova-serialproxy']
     assert present(plan)[('serial_console', 'serialproxy_port')] == 6083
 
@@ -403,8 +421,8 @@ def test_debian_novnc_with_spice_and_xvpvnc_are_rejected():
     assert lines[0].startswith("novaops_console_types: 'novnc' and 'spice' together on Debian")
     assert 'NOVA_CONSOLE_PROXY_TYPE' in lines[0]
     lines = problems({'role': 'console_proxy', 'distro': 'debian', 'novaops_release': 'stein',
-                      'novaops_console_types': ['xvpvnc']})
-    assert lines[0].startswith("novaops_console_types: 'xvpvnc' on Debian")
+                      'novaops_console_types': ['novnc', 'xvpvnc']})
+    assert lines[0].startswith("novaops_console_types: 'novnc' and 'xvpvnc' together on Debian")
     # Ubuntu has separate packages: both graphical proxies are fine there.
     ubuntu = proxy_plan(distro='ubuntu', novaops_release='zed', novaops_console_types=['novnc', 'spice'])
     assert ubuntu['packages'] == ['nova-novncproxy', 'nova-spiceproxy']
@@ -492,6 +510,8 @@ def proxy_settings(**overrides):
     # bad URLs
     (compute_settings(compute_console_novncproxy_base_url='htp://x'),
      "compute_console_novncproxy_base_url: 'htp://x' is not an http(s) URL "
+     "(expected e.g. http://203.0.113.10:6080/vnc_lite.html)"),
+    (compute_settings(novaops_release='queens', compute_console_novncproxy_base_url='htp://x'),
      "(expected e.g. http://203.0.113.10:6080/vnc_auto.html)"),
     (compute_settings(compute_console_novncproxy_base_url='http://'),
      "compute_console_novncproxy_base_url: 'http://' has no host"),
@@ -506,7 +526,13 @@ def proxy_settings(**overrides):
     (compute_settings(compute_console_novncproxy_base_url='http://proxy_1:6080/'),
      'has an invalid host name'),
     (compute_settings(compute_console_novncproxy_base_url='http://172.24.1.1:6080/vnc_auto.html?x=1'),
-     'must not have a query or fragment'),
+     'must not have a query: before epoxy (nova 31) nova appends ?token= to it'),
+    (compute_settings(compute_console_novncproxy_base_url='http://172.24.1.1:6080/vnc_lite.html#x'),
+     'must not have a fragment'),
+    (compute_settings(novaops_release='epoxy', novaops_console_types=['spice'],
+                      compute_console_spice_base_url='http://172.24.1.1:6082/spice_auto.html?x=1'),
+     "compute_console_spice_base_url: 'http://172.24.1.1:6082/spice_auto.html?x=1' must not have a query "
+     '(expected'),
     (compute_settings(compute_console_novncproxy_base_url='http://172.24.1.1:6080/a b'),
      'contains whitespace'),
     (compute_settings(compute_console_novncproxy_base_url=''),
@@ -726,10 +752,10 @@ def test_console_ranges_leave_out_the_reserved_libvirt_ports():
 def test_unset_urls_are_built_from_the_public_host():
     plan = compute_plan(novaops_console_types=['novnc', 'serial'], compute_console_novncproxy_base_url='',
                         compute_console_proxy_public_host='proxy.example.org')
-    assert present(plan)[('vnc', 'novncproxy_base_url')] == 'http://proxy.example.org:6080/vnc_auto.html'
+    assert present(plan)[('vnc', 'novncproxy_base_url')] == 'http://proxy.example.org:6080/vnc_lite.html'
     assert present(plan)[('serial_console', 'base_url')] == 'ws://proxy.example.org:6083/'
     ipv6 = compute_plan(compute_console_novncproxy_base_url='', compute_console_proxy_public_host='2001:db8::1')
-    assert present(ipv6)[('vnc', 'novncproxy_base_url')] == 'http://[2001:db8::1]:6080/vnc_auto.html'
+    assert present(ipv6)[('vnc', 'novncproxy_base_url')] == 'http://[2001:db8::1]:6080/vnc_lite.html'
     # A URL that is set wins; the public host is not even read.
     given = compute_plan(compute_console_proxy_public_host='not a host')
     assert present(given)[('vnc', 'novncproxy_base_url')] == PROXY_URL
@@ -752,12 +778,12 @@ def test_a_bad_public_host_is_reported_as_the_public_host():
 def test_without_url_or_public_host_the_url_is_required():
     assert problems(compute_settings(compute_console_novncproxy_base_url='')) == [
         "compute_console_novncproxy_base_url: is required when novaops_console_types contains 'novnc' "
-        '(expected e.g. http://203.0.113.10:6080/vnc_auto.html)']
+        '(expected e.g. http://203.0.113.10:6080/vnc_lite.html)']
 
 
 def test_a_loopback_public_host_is_named_in_the_warning():
     plan = compute_plan(compute_console_novncproxy_base_url='', compute_console_proxy_public_host='127.0.0.1')
-    assert ("compute_console_novncproxy_base_url: 'http://127.0.0.1:6080/vnc_auto.html', built from "
+    assert ("compute_console_novncproxy_base_url: 'http://127.0.0.1:6080/vnc_lite.html', built from "
             'compute_console_proxy_public_host 127.0.0.1, points at the loopback address; browsers and clients '
             'on other hosts cannot reach it') in plan['warnings']
 
@@ -903,3 +929,127 @@ def test_a_proxy_port_moved_onto_another_proxy_port_is_blamed():
     assert problems(proxy_settings(console_proxy_novnc_port=7000, console_proxy_serial_port=7000, **types)) == [
         'console_proxy_serial_port: 7000 is also console_proxy_novnc_port; the enabled proxies need distinct ports '
         '(expected a port no other enabled proxy uses)']
+
+
+# ------------------------------------------- listen address and live migration
+
+def test_before_juno_live_migration_makes_the_displays_listen_on_every_address():
+    # 2014.1 nova/virt/libvirt/driver.py: dom.migrateToURI() with the XML unchanged;
+    # 2014.2 rewrites it (_correct_listen_addr): the boundary is juno.
+    assert not nr.features('icehouse')['migration_rewrites_graphics_listen']
+    assert nr.features('juno')['migration_rewrites_graphics_listen']
+    # 2013.1 nova/vnc/__init__.py: cfg.StrOpt('vncserver_listen'), register_opts(vnc_opts) ([DEFAULT]);
+    # nova/spice/__init__.py: cfg.StrOpt('server_listen'), register_opts(spice_opts, group='spice').
+    grizzly = nr.features('grizzly')
+    assert grizzly['vnc']['server_listen'] == ('DEFAULT', 'vncserver_listen')
+    assert grizzly['spice']['server_listen'] == ('spice', 'server_listen')
+    plan = compute_plan(novaops_release='grizzly', live_migration_planned=True)
+    conf = present(plan)
+    assert conf[('DEFAULT', 'vncserver_listen')] == '0.0.0.0'
+    assert conf[('DEFAULT', 'vncserver_proxyclient_address')] == '192.168.1.2'
+    assert plan['firewall']['rules'] == [{'name': 'displays', 'port': '5900:5999', 'protocol': 'tcp',
+                                          'sources': ['192.168.1.1']}]
+    spice = compute_plan(novaops_release='icehouse', live_migration_planned='yes', novaops_console_types=['spice'],
+                         compute_console_spice_base_url='http://172.24.1.1:6082/spice_auto.html')
+    assert present(spice)[('spice', 'server_listen')] == '0.0.0.0'
+    assert present(spice)[('spice', 'server_proxyclient_address')] == '192.168.1.2'
+
+
+def test_diablo_live_migration_listen_flag():
+    # 2011.3 nova/virt/libvirt/connection.py: xml_info['vncserver_host'] = FLAGS.vncserver_host; migrateToURI().
+    plan = compute_plan(novaops_release='diablo', live_migration_planned=True,
+                        compute_console_novncproxy_base_url='http://172.24.1.1:6080')
+    assert '--vncserver_host=0.0.0.0' in plan['flagfile']
+
+
+def test_from_juno_or_without_live_migration_the_management_address_stays():
+    assert present(compute_plan(novaops_release='juno', live_migration_planned=True))[
+        ('DEFAULT', 'vncserver_listen')] == '192.168.1.2'
+    assert present(compute_plan(novaops_release='grizzly'))[('DEFAULT', 'vncserver_listen')] == '192.168.1.2'
+    assert present(compute_plan(novaops_release='zed', live_migration_planned=True))[
+        ('vnc', 'server_listen')] == '192.168.1.2'
+
+
+def test_a_given_listen_address_before_juno_with_live_migration_gives_a_warning():
+    plan = compute_plan(novaops_release='havana', live_migration_planned=True,
+                        compute_console_server_listen='192.168.1.2')
+    assert present(plan)[('DEFAULT', 'vncserver_listen')] == '192.168.1.2'
+    assert any(w.startswith('compute_console_server_listen: 192.168.1.2 on havana fails live migration')
+               for w in plan['warnings'])
+    lines = problems(compute_settings(live_migration_planned='maybe'))
+    assert lines == ["live_migration_planned: 'maybe' is not a boolean (expected true or false)"]
+
+
+# ------------------------------------------------- libvirt's display port range
+
+def test_libvirt_allocates_display_ports_only_from_the_opened_range():
+    # libvirt src/qemu/qemu.conf: "#remote_display_port_min = 5900", "#remote_display_port_max = 65535"
+    # (both VNC and SPICE); without them a host past 100 displays hands out 6000+, closed in the firewall.
+    plan = compute_plan(distro='redhat', compute_console_vnc_port_range='5900:6199')
+    assert plan['qemu_conf'] == {'remote_display_port_min': 5900, 'remote_display_port_max': 6199}
+    assert plan['qemu_conf_path'] == '/etc/libvirt/qemu.conf'
+    assert plan['libvirt_restart']['qemu_conf'] == {'legacy': ['libvirtd'], 'socket': ['libvirtd'],
+                                                    'modular': ['virtqemud']}
+    assert plan['firewall']['rules'][0]['port'] == '5900:6199'
+    spice = compute_plan(novaops_console_types=['spice'],
+                         compute_console_spice_base_url='http://172.24.1.1:6082/spice_auto.html')
+    assert spice['qemu_conf'] == {'remote_display_port_min': 5900, 'remote_display_port_max': 5999}
+    serial = compute_plan(novaops_console_types=['serial'], compute_console_serial_base_url='ws://172.24.1.1:6083/')
+    assert serial['qemu_conf'] == {} and serial['qemu_conf_path'] is None
+    assert proxy_plan()['qemu_conf'] == {}
+
+
+def test_a_display_range_below_5900_is_refused():
+    # qemu.conf: "Minimum must be greater than or equal to 5900 as lower number would result into
+    # negative vnc display number."
+    lines = problems(compute_settings(compute_console_vnc_port_range='5800:5999'))
+    assert lines == ['compute_console_vnc_port_range: 5800:5999 starts below 5900: libvirt refuses a '
+                     'remote_display_port_min below it (display numbers count from it) '
+                     '(expected N:M with 5900 <= N <= M <= 65535, e.g. 5900:5999)']
+    assert compute_plan(novaops_console_types=['serial'], compute_console_serial_base_url='ws://172.24.1.1:6083/',
+                        compute_console_vnc_port_range='5800:5999')['qemu_conf'] == {}
+
+
+# ------------------------------------------------------- noVNC page and query
+
+def test_built_novnc_url_follows_the_packaged_novnc():
+    # 18.0.0 releasenotes/notes/deprecate-keymap-options: "noVNC 1.0.0 ... it is now necessary to use the
+    # vnc_lite.html path"; nova's own default stays vnc_auto.html (18.0.0 and 31.0.0 nova/conf/vnc.py).
+    assert nr.features('rocky')['defaults']['novncproxy_base_url'] == 'http://127.0.0.1:6080/vnc_auto.html'
+    built = dict((release, present(compute_plan(novaops_release=release, compute_console_novncproxy_base_url='',
+                                                compute_console_proxy_public_host='203.0.113.10'))
+                  [nr.features(release)['vnc']['novncproxy_base_url']])
+                 for release in ('essex', 'queens', 'rocky', 'epoxy'))
+    assert built == {'essex': 'http://203.0.113.10:6080/vnc_auto.html',
+                     'queens': 'http://203.0.113.10:6080/vnc_auto.html',
+                     'rocky': 'http://203.0.113.10:6080/vnc_lite.html',
+                     'epoxy': 'http://203.0.113.10:6080/vnc_lite.html'}
+
+
+def test_novnc_base_url_with_a_query_from_epoxy_on():
+    # 31.0.0 nova/objects/console_auth_token.py access_url: parse_qs(base URL query), 'path' gets
+    # '?token=...' appended, the other arguments kept ("Respect supplied arguments in novncproxy_base_url").
+    url = 'http://203.0.113.10:6080/vnc_lite.html?path=%3Ftoken%3D'
+    plan = compute_plan(novaops_release='epoxy', compute_console_novncproxy_base_url=url)
+    assert present(plan)[('vnc', 'novncproxy_base_url')] == url
+    lines = problems(compute_settings(novaops_release='dalmatian', compute_console_novncproxy_base_url=url))
+    assert lines == ["compute_console_novncproxy_base_url: %r must not have a query: before epoxy (nova 31) nova "
+                     "appends ?token= to it (expected e.g. http://203.0.113.10:6080/vnc_lite.html)" % url]
+
+
+def test_debian_xvpvnc_up_to_train():
+    # Debian nova changelog 2:21.0.0~rc1-1 (ussuri) removes nova-xvpvncproxy and nova-console: they shipped
+    # up to train; nova 21.0.0 (RN remove-nova-xvpvncproxy) removes the service upstream too.
+    plan = proxy_plan(distro='debian', novaops_release='train', novaops_console_types=['xvpvnc'])
+    assert plan['packages'] == ['nova-consoleproxy']
+    assert plan['services']['enable'] == ['nova-xvpvncproxy']
+    assert plan['debian_default']['values']['NOVA_CONSOLE_PROXY_TYPE'] == 'xvpvnc'
+    assert present(plan)[('vnc', 'xvpvncproxy_port')] == 6081
+    assert plan['firewall']['rules'] == [{'name': 'xvpvnc', 'port': 6081, 'protocol': 'tcp', 'sources': []}]
+    assert nr.packages('stein', 'debian')['nova-console'] == {'package': 'nova-console', 'service': 'nova-console'}
+    lines = problems({'role': 'console_proxy', 'distro': 'debian', 'novaops_release': 'ussuri',
+                      'novaops_console_types': ['xvpvnc']})
+    assert lines[0].startswith("novaops_console_types: 'xvpvnc' contradicts novaops_release ussuri")
+    compute = compute_plan(distro='debian', novaops_release='train', novaops_console_types=['xvpvnc'],
+                           compute_console_xvpvncproxy_base_url='http://172.24.1.1:6081/console')
+    assert present(compute)[('vnc', 'xvpvncproxy_base_url')] == 'http://172.24.1.1:6081/console'

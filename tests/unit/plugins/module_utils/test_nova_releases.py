@@ -152,7 +152,12 @@ def test_spice_boundary_and_proxy_options():
     assert grizzly['spice']['html5proxy_base_url'] == ('spice', 'html5proxy_base_url')
     assert grizzly['spice']['html5proxy_host'] == ('DEFAULT', 'spicehtml5proxy_host')
     assert nr.features('havana')['spice']['html5proxy_port'] == ('DEFAULT', 'spicehtml5proxy_port')
-    assert nr.features('icehouse')['spice']['html5proxy_host'] == ('spice', 'html5proxy_host')
+    # 2014.1 nova/cmd/spicehtml5proxy.py: cfg.StrOpt('spicehtml5proxy_host'), register_cli_opts(opts)
+    assert nr.features('icehouse')['spice']['html5proxy_host'] == ('DEFAULT', 'spicehtml5proxy_host')
+    assert nr.features('icehouse')['spice']['html5proxy_port'] == ('DEFAULT', 'spicehtml5proxy_port')
+    # 2014.2: cfg.StrOpt('html5proxy_host', deprecated_group='DEFAULT'), register_cli_opts(opts, group='spice')
+    assert nr.features('juno')['spice']['html5proxy_host'] == ('spice', 'html5proxy_host')
+    assert nr.features('juno')['spice']['html5proxy_port'] == ('spice', 'html5proxy_port')
     assert grizzly['defaults']['html5proxy_base_url'] == 'http://127.0.0.1:6082/spice_auto.html'
     assert grizzly['defaults']['html5proxy_port'] == 6082
 

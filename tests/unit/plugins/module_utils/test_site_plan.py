@@ -66,7 +66,7 @@ def test_unset_addresses_take_the_default_ipv4_address_and_the_proxies_by_group(
     # the consoles open to the proxy's address only, URLs point at the first proxy
     assert rule(plans['compute_console'], 'displays')['sources'] == ['10.0.0.11']
     novnc = [e for e in plans['compute_console']['nova_conf'] if e['option'] == 'novncproxy_base_url'][0]
-    assert novnc['value'] == 'http://proxy1:6080/vnc_auto.html'
+    assert novnc['value'] == 'http://proxy1:6080/vnc_lite.html'
     # the migration ports open to the other compute only, libvirtd listens on this host's address
     assert rule(plans['live_migration'], 'qemu_migration')['sources'] == ['10.0.0.13']
     assert plans['live_migration']['libvirtd']['listen_address'] == '10.0.0.12'
@@ -82,7 +82,7 @@ def test_set_addresses_win_here_and_at_the_peers():
     assert rule(plans['live_migration'], 'qemu_migration')['sources'] == ['192.168.5.13']
     assert rule(plans['compute_console'], 'displays')['sources'] == ['10.7.0.0/24']
     novnc = [e for e in plans['compute_console']['nova_conf'] if e['option'] == 'novncproxy_base_url'][0]
-    assert novnc['value'] == 'http://vnc.example.org:6080/vnc_auto.html'
+    assert novnc['value'] == 'http://vnc.example.org:6080/vnc_lite.html'
 
 
 def test_without_a_proxy_group_the_public_host_is_loopback():
