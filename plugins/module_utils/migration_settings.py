@@ -183,6 +183,9 @@ def _validate(settings):
     ctx = {}
 
     distro, release, backend = check_platform(c)
+    newer = nr.version_warning(c.values.get('novaops_release'))
+    if newer:
+        c.warnings.append('novaops_release: %s' % newer)
 
     transport = c.check('live_migration_transport', _choice, TRANSPORTS, 'a live migration transport')
     tcp_auth = c.check('live_migration_tcp_auth', _choice, TCP_AUTHS, 'a libvirt TCP authentication')

@@ -10,7 +10,8 @@ Pure data plus a few lookup helpers, no Ansible imports:
 * :data:`RELEASES` - ordered ``Release(name, nova_version, series)`` tuples,
   diablo (2011.3) to gazpacho (33, 2026.1).
 * :func:`normalize_release`, :func:`release_index`, :func:`at_least`.
-* :func:`release_from_version` - installed package version -> release name.
+* :func:`release_from_version` - installed package version -> release name
+  (a version newer than the table: the newest, see :func:`version_warning`).
 * :func:`features` - services, option names ``(section, option)`` and
   defaults for one release.
 * :func:`packages` - distro package and service names of the console services.
@@ -169,33 +170,62 @@ def at_least(release, minimum):
 _VERSION_RE = re.compile(r'^(?:\d+:)?(\d+)(?:\.(\d+))?(?:[.~+-]|$)')
 
 
-def release_from_version(version):
+def _match_version(version):
+    """(release index, major) of a nova package version; index None when unknown."""
+    text = version.strip() if isinstance(version, _STRING_TYPES) else ''
+    match = _VERSION_RE.match(text)
+    if not match:
+        return None, None
+    major = int(match.group(1))
+    if major >= 2000:
+        found = None
+        if match.group(2) is not None:
+            found = _ALIASES.get('%d.%d' % (major, int(match.group(2))))
+            if found is not None and RELEASES[found].series:
+                found = None  # 2023.1 is a series name, never a nova version
+        return found, major
+    return _NUMBERED.get(major), major
+
+
+def newer_than_known(version):
+    """True when ``version`` is a nova version whose major is above the newest known one (34.0.0)."""
+    found, major = _match_version(version)
+    return found is None and major is not None and max(_NUMBERED) < major < 2000
+
+
+def version_warning(version):
+    """The warning for a nova version newer than the table, else None."""
+    if not newer_than_known(version):
+        return None
+    return ('nova %s is newer than the newest release the collection knows (%s, nova %d): planned as %s; '
+            'add the release to nova_releases.RELEASES (README "Adding a release")'
+            % (version.strip(), RELEASES[-1].name, max(_NUMBERED), RELEASES[-1].name))
+
+
+def release_from_version(version, warnings=None):
     """Map an installed nova package version to a release name.
 
     Handles a Debian epoch (``2:26.2.2-1~deb12u1``), RDO (``26.2.2-1.el9``),
     Ubuntu (``2014.2.4-0ubuntu1``, ``21.0.0~b1~git...-0ubuntu1``) and the
-    date-based versions 2011.3 to 2015.1.  Raises ``ValueError`` otherwise.
+    date-based versions 2011.3 to 2015.1.  A major above the newest known
+    (``34.0.0``) gives the newest known release, with :func:`version_warning`
+    appended to ``warnings`` when a list is given.  Raises ``ValueError``
+    otherwise.
     """
-    text = version.strip() if isinstance(version, _STRING_TYPES) else ''
-    match = _VERSION_RE.match(text)
-    found = None
-    if match:
-        major = int(match.group(1))
-        if major >= 2000:
-            if match.group(2) is not None:
-                found = _ALIASES.get('%d.%d' % (major, int(match.group(2))))
-                if found is not None and RELEASES[found].series:
-                    found = None  # 2023.1 is a series name, never a nova version
-        else:
-            found = _NUMBERED.get(major)
+    found, dummy = _match_version(version)
+    if found is None and newer_than_known(version):
+        if warnings is not None:
+            warnings.append(version_warning(version))
+        found = len(RELEASES) - 1
     if found is None:
         raise ValueError(
             'cannot map nova package version %r to a release: expected an '
             "upstream nova version such as '2011.3', '2014.2.4' or '26.2.2', "
             "optionally with an epoch ('2:') and a packaging revision "
             "('-1~deb12u1', '-1.el9', '-0ubuntu1'); known nova versions are "
-            '2011.3 to 2015.1 and %d to %d (for series names such as 2023.1 '
-            'use normalize_release)' % (version, min(_NUMBERED), max(_NUMBERED)))
+            '2011.3 to 2015.1 and %d to %d, a later major is planned as the '
+            'newest (for series names such as 2023.1 use normalize_release)'
+            % (version, min(_NUMBERED), max(_NUMBERED)))
     return RELEASES[found].name
 
 

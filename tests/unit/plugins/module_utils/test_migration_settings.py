@@ -732,3 +732,13 @@ def test_a_migration_port_clash_leads_with_the_variable_changed_from_its_default
     assert problems(host_ports=serial) == [
         'compute_console_serial_port_range: 40000:50000 overlaps live_migration_port_min..live_migration_port_max '
         '49152:49215 (expected a port range sharing no port with live_migration_port_min..live_migration_port_max)']
+
+
+def test_nova_newer_than_the_table_plans_the_newest_with_a_warning():
+    # nova 34 (2026.2 Hibiscus) is after gazpacho (33), the table's newest.
+    result = plan(novaops_release='2:34.0.0-1')
+    assert release(novaops_release='2:34.0.0-1') == 'gazpacho'
+    assert ('libvirt', 'live_migration_scheme', 'tls') in entries(result)
+    assert any(w.startswith('novaops_release: nova 2:34.0.0-1 is newer than the newest release the collection '
+                            'knows (gazpacho, nova 33)') for w in result['warnings'])
+    assert not any('newer than the newest' in w for w in plan()['warnings'])
