@@ -54,7 +54,9 @@ notes:
     newton get C(live_migration_uri) with C(live_migration_inbound_addr); older releases C(live_migration_uri) in the
     release's section; diablo gets the guide's flagfile lines.
   - The QEMU migration port range is opened to the peers for every transport, since the migration data goes from
-    QEMU to QEMU directly unless nova tunnels it.
+    QEMU to QEMU directly, except on juno to mitaka, whose default flags tunnel it through libvirtd (V(tunnelled)).
+  - Diablo to mitaka get C(live_migration_flag) and C(block_migration_flag): the release's defaults, with
+    C(VIR_MIGRATE_LIVE) added before juno (without it libvirt pauses the guest during the copy).
   - C(tcp) with C(sasl) uses the DIGEST-MD5 mechanism, the only password mechanism giving libvirt the security layer
     it requires on a plain TCP socket.
 """
@@ -71,7 +73,8 @@ RETURN = r"""
 _value:
   description:
     - The plan as plain dictionaries, lists and strings.
-    - V(config_format) (V(ini) or V(flagfile)), V(transport), V(libvirt_uri) (such as C(qemu+tls://%s/system)),
+    - V(config_format) (V(ini) or V(flagfile)), V(transport), V(tunnelled) (whether nova tunnels the migration
+      data through libvirtd on the release), V(libvirt_uri) (such as C(qemu+tls://%s/system)),
       V(nova_conf) (V(section)/V(option)/V(value) entries and V(section)/V(option)/V(state=absent) entries),
       V(flagfile) (diablo lines), V(libvirtd) (V(transport), null for ssh, V(auth_tcp), V(listen_address),
       V(tcp_port), V(tls_port)), V(libvirt_restart) (for a change of V(qemu_conf), V(tls) or V(sasl), the units to

@@ -289,6 +289,19 @@ LIBVIRT_GROUP_FOR_MIGRATION = ('icehouse', None)
 # RN 13.0.0 libvirt-deprecate-migration-flags-config (deprecated);
 # RN 14.0.0 remove-libvirt-migration-flags-config (removed).
 MIGRATION_FLAGS = ('diablo', 'mitaka')
+# Defaults of live/block_migration_flag: 2011.3 nova/virt/libvirt/connection.py,
+# 2012.1 to 2014.1 connection.py/driver.py: no VIR_MIGRATE_LIVE, so libvirt
+# pauses the guest for the whole copy.  2014.2 driver.py adds VIR_MIGRATE_LIVE
+# and VIR_MIGRATE_TUNNELLED (kept to 13.0.0; the options are gone in 14.0.0).
+MIGRATION_FLAG_DEFAULTS = (
+    ('diablo', {'live_migration_flag': 'VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER',
+                'block_migration_flag': 'VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, '
+                                        'VIR_MIGRATE_NON_SHARED_INC'}),
+    ('juno', {'live_migration_flag': 'VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, VIR_MIGRATE_LIVE, '
+                                     'VIR_MIGRATE_TUNNELLED',
+              'block_migration_flag': 'VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, VIR_MIGRATE_LIVE, '
+                                      'VIR_MIGRATE_TUNNELLED, VIR_MIGRATE_NON_SHARED_INC'}),
+)
 # RN 13.0.0 libvirt-live-migration-new-tunneled-option; nova/conf/libvirt.py
 # deprecated_since='23.0.0' for live_migration_tunnelled.
 LIVE_MIGRATION_TUNNELLED = ('mitaka', None)
@@ -302,6 +315,39 @@ LIVE_MIGRATION_URI_DEPRECATED = ('ocata', None)
 # RN 14.0.0 remove-libvirt-migration-flags-config names the new
 # live_migration_permit_auto_converge and live_migration_permit_post_copy.
 LIVE_MIGRATION_PERMIT = ('newton', None)
+
+
+def migration_flag_defaults(release):
+    """nova's default ``live_migration_flag`` and ``block_migration_flag`` of ``release`` (None from newton)."""
+    idx = release_index(release)
+    if not _in(idx, MIGRATION_FLAGS):
+        return None
+    return dict(_at(idx, MIGRATION_FLAG_DEFAULTS))
+
+
+def migration_flags(release):
+    """The flags the plan writes: the release's defaults with VIR_MIGRATE_LIVE (None from newton)."""
+    flags = migration_flag_defaults(release)
+    if flags is None:
+        return None
+    out = {}
+    for key, value in flags.items():
+        names = [v.strip() for v in value.split(',')]
+        if 'VIR_MIGRATE_LIVE' not in names:
+            names.insert(names.index('VIR_MIGRATE_PEER2PEER') + 1, 'VIR_MIGRATE_LIVE')
+        out[key] = ', '.join(names)
+    return out
+
+
+def tunnelled_by_default(release):
+    """Whether nova tunnels the migration data through libvirtd by default on ``release``.
+
+    Juno to mitaka: VIR_MIGRATE_TUNNELLED in the default flags (13.0.0's
+    live_migration_tunnelled has no default, the flags decide); 14.0.0
+    nova/conf/libvirt.py: live_migration_tunnelled default=False.
+    """
+    flags = migration_flag_defaults(release)
+    return bool(flags) and 'VIR_MIGRATE_TUNNELLED' in flags['live_migration_flag']
 
 
 def _in(idx, span):
