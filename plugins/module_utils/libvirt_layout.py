@@ -35,6 +35,37 @@ _RESTARTS = {
 }
 
 
+# libvirt versions (major, minor) from which a layout exists: TCP/TLS socket
+# units libvirtd-tcp.socket / libvirtd-tls.socket arrived in 5.6.0 (libvirt
+# QE, avocado-vt: "From libvirt 5.6, need to start libvirtd-tls.socket");
+# NEWS v5.7.0: "Experimental split of libvirtd into separate daemons".
+SINCE = {'socket': (5, 6), 'modular': (5, 7)}
+
+
+def since(layout):
+    """The first libvirt version of ``layout`` as text (``5.6``)."""
+    return '%d.%d' % SINCE[layout]
+
+
+def parse_version(text):
+    """(major, minor) of a libvirt version such as ``4.5.0`` or ``11.3.0-2``; ValueError otherwise."""
+    parts = ('%s' % (text,)).strip().split('.')
+    try:
+        return int(parts[0]), int(parts[1].split('-')[0]) if len(parts) > 1 else 0
+    except ValueError:
+        raise ValueError('%r is not a libvirt version such as 9.0.0' % (text,))
+
+
+def layout_for(version, systemd=True, modular=False):
+    """The layout of libvirt ``version`` on a host (``modular``: it switched to the modular daemons)."""
+    found = parse_version(version)
+    if not systemd or found < SINCE['socket']:
+        return 'legacy'
+    if modular and found >= SINCE['modular']:
+        return 'modular'
+    return 'socket'
+
+
 def restart_table():
     """{change: {layout: [units]}}, a copy for the plan."""
     return dict((change, dict((layout, list(_RESTARTS[layout][change])) for layout in LAYOUTS)) for change in CHANGES)

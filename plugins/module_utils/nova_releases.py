@@ -262,8 +262,12 @@ NOVA_CONSOLE = ('diablo', 'train')
 SPICE = ct.service('nova-spicehtml5proxy')['span']
 SPICE_PROXY_OPTS_IN_SPICE_GROUP = ('icehouse', None)  # see UNVERIFIED
 SERIAL = ct.service('nova-serialproxy')['span']
-# RN 14.0.0 remove-config-serial-listen: [serial_console] listen removed.
+# [serial_console] listen was defined juno to mitaka (2014.2 nova/console/serial.py)
+# but never read: the 2014.2 libvirt driver binds the serial ports to
+# proxyclient_address; RN 14.0.0 remove-config-serial-listen: removed, "it was
+# never used in the code".  No release reads it, so no plan writes it.
 SERIAL_LISTEN = ('juno', 'mitaka')
+SERIAL_LISTEN_READ = None
 # Liberty nova.conf.sample: [vnc] keymap "Deprecated group/name -
 # [DEFAULT]/vnc_keymap"; liberty nova/vnc/__init__.py registers vnc_opts in
 # group 'vnc' with deprecated_group='DEFAULT'.  See UNVERIFIED.
@@ -470,7 +474,7 @@ _SERIAL_KEYS = ('enabled', 'port_range', 'base_url', 'listen',
 
 def _serial(idx):
     opts = _group_options(idx, SERIAL, 'serial_console', _SERIAL_KEYS)
-    if opts['enabled'] and not _in(idx, SERIAL_LISTEN):
+    if SERIAL_LISTEN_READ is None or not _in(idx, SERIAL_LISTEN_READ):
         opts['listen'] = None
     return opts
 

@@ -180,8 +180,11 @@ def test_serial_console_boundary():
     assert juno['defaults']['serial_port_range'] == '10000:20000'
     assert juno['defaults']['serial_base_url'] == 'ws://127.0.0.1:6083/'
     assert juno['defaults']['serialproxy_port'] == 6083
-    assert nr.features('mitaka')['serial']['listen'] == ('serial_console', 'listen')
-    assert nr.features('newton')['serial']['listen'] is None
+    # [serial_console] listen: defined 2014.2 nova/console/serial.py to 13.0.0, never
+    # read (2014.2 driver.py binds to CONF.serial_console.proxyclient_address).
+    for release in ('juno', 'mitaka', 'newton'):
+        assert nr.features(release)['serial']['listen'] is None
+    assert nr.SERIAL_LISTEN == ('juno', 'mitaka')
 
 
 def test_spice_boundary_and_proxy_options():

@@ -20,7 +20,8 @@ from ansible_collections.novaops.console_migration.tests.unit.plugins.modules.mo
 )
 
 
-DEFAULTS = ['nova-common', 'openstack-nova-common', 'python3-nova', 'nova-compute', 'openstack-nova-compute']
+DEFAULTS = ['nova-common', 'openstack-nova-common', 'python3-nova', 'nova-compute', 'openstack-nova-compute',
+            'openstack-nova']
 DPKG_QUERY = ['/usr/bin/dpkg-query', '-W', '--showformat=${Package}\\t${Status}\\t${Version}\\n'] + DEFAULTS
 RPM_QUERY = ['/usr/bin/rpm', '-q', '--qf', '%{NAME}\\t%{EPOCHNUM}:%{VERSION}-%{RELEASE}\\n'] + DEFAULTS
 APT_POLICY = ['/usr/bin/apt-cache', 'policy'] + DEFAULTS
