@@ -86,7 +86,10 @@ _value:
       V(rules)), V(ids) (V(align), V(nova_uid), V(nova_gid), V(qemu_uid), V(qemu_gid), V(qemu_user),
       V(qemu_group)), V(multipath) (V(user_friendly_names), V(service), or null), V(packages) (libvirt's and the
       transport's, multipath's), V(services) (to start, the SSH server for ssh), V(restart_on_change), V(ports)
-      (what the role makes listen on the host, as console_plan returns them) and V(warnings).
+      (what the role makes listen on the host, as console_plan returns them), V(iptables_lines) and
+      V(ip6tables_lines) of the firewall rules, V(libvirt_listen) (null for ssh; V(libvirt_version), V(source), V(layout)
+      and V(lines) per layout: how libvirtd listens for the libvirt version of the internal keys C(libvirt_version)
+      and C(libvirt_modular) or the family's packaged libvirt, every layout when neither is known) and V(warnings).
   type: dict
 """
 

@@ -372,6 +372,26 @@ def migration_uri(transport):
     return 'qemu+%s://%%s/system' % transport
 
 
+def _listen_plan(settings, ctx, plat, distro, release):
+    """How libvirtd listens: per the libvirt version given (``libvirt_version``) or packaged, else per layout."""
+    transport = ctx['transport']
+    port = ctx['tls_port'] if transport == 'tls' else ctx['tcp_port']
+    auth = ctx['tcp_auth'] if transport == 'tcp' else None
+    known = libvirt_layout.packaged(distro, release, nr.release_index) or {}
+    version = settings.get('libvirt_version') or known.get('libvirt')
+    out = {'libvirt_version': version, 'source': None, 'layout': None, 'lines': {}}
+    if version:
+        out['source'] = known.get('distribution') if not settings.get('libvirt_version') else 'given'
+        layout = libvirt_layout.layout_for(version, modular=bool(settings.get('libvirt_modular')))
+        out['layout'] = layout
+        out['lines'][layout] = libvirt_layout.listen_lines(layout, transport, ctx['address'], port, auth,
+                                                           known.get('legacy_init'))
+    else:
+        for layout in libvirt_layout.LAYOUTS:
+            out['lines'][layout] = libvirt_layout.listen_lines(layout, transport, ctx['address'], port, auth)
+    return out
+
+
 def migration_plan(settings):
     """Validate ``settings`` and return the live-migration plan (plain dicts, lists, strings).
 
@@ -452,6 +472,7 @@ def migration_plan(settings):
         for key in sorted(flags or ()):
             conf.set('migration', key, flags[key])
         plan['nova_conf'] = conf.entries()
+    plan['libvirt_listen'] = _listen_plan(settings, ctx, plat, distro, release) if transport != 'ssh' else None
     if migration['live_migration_inbound_addr'] is None:
         warnings.append('live_migration_address: %s has no [libvirt] live_migration_inbound_addr (added in %s): '
                         "nova connects to the destination compute host's name, which must resolve to its "
@@ -502,4 +523,6 @@ def migration_plan(settings):
                             '%s' % '; '.join(iptables_lines(rules, 4) + iptables_lines(rules, 6)))
     else:
         plan['firewall']['rules'] = rules
+    plan['iptables_lines'] = iptables_lines(plan['firewall']['rules'], 4)
+    plan['ip6tables_lines'] = iptables_lines(plan['firewall']['rules'], 6)
     return plan

@@ -453,7 +453,7 @@ def test_no_peers_opens_nothing():
 def test_backend_none_lists_the_rules_to_open_by_hand():
     result = plan(novaops_firewall_backend='none', live_migration_peers=['192.168.2.12'])
     assert result['firewall'] == {'owner': 'live_migration', 'backend': 'none', 'rules': []}
-    assert 'iptables_lines' not in result
+    assert result['iptables_lines'] == []
     assert result['warnings'][-1] == (
         'novaops_firewall_backend: none, so no firewall rule is managed; open these yourself: '
         '-A INPUT -s 192.168.2.12 -m state --state NEW -m tcp -p tcp --dport 16514 -j ACCEPT; '
@@ -805,3 +805,31 @@ def test_nova_newer_than_the_table_plans_the_newest_with_a_warning():
     assert any(w.startswith('novaops_release: nova 2:34.0.0-1 is newer than the newest release the collection '
                             'knows (gazpacho, nova 33)') for w in result['warnings'])
     assert not any('newer than the newest' in w for w in plan()['warnings'])
+
+
+@pytest.mark.parametrize('distro, release, layout, first', [
+    # CentOS 7 libvirt 4.5.0: before 5.6, no TCP/TLS sockets.
+    ('redhat', 'stein', 'legacy', '/etc/libvirt/libvirtd.conf: listen_tls = 1, listen_tcp = 0, tls_port = "16514", '
+                                  'listen_addr = "192.168.2.11"'),
+    # Ubuntu 11.10 libvirt 0.9.2, upstart job libvirt-bin.
+    ('ubuntu', 'diablo', 'legacy', '/etc/libvirt/libvirtd.conf: listen_tls = 1, listen_tcp = 0, tls_port = "16514", '
+                                   'listen_addr = "192.168.2.11"'),
+    # Debian 13 libvirt 11.3: socket activation (libvirt 5.6 and later).
+    ('debian', 'epoxy', 'socket', '/etc/systemd/system/libvirtd-tls.socket.d/novaops-listen.conf: [Socket] '
+                                  'ListenStream=192.168.2.11:16514'),
+])
+def test_plan_names_the_libvirtd_listen_method_of_the_platform(distro, release, layout, first):
+    listen = plan(distro=distro, novaops_release=release)['libvirt_listen']
+    assert listen['layout'] == layout
+    assert listen['lines'][layout][0] == first
+    if release == 'diablo':
+        assert listen['lines'][layout][1] == '/etc/default/libvirt-bin: libvirtd_opts="-d -l" (the --listen flag)'
+    given = plan(libvirt_version='9.0.0', libvirt_modular=True)['libvirt_listen']
+    assert (given['layout'], given['source']) == ('modular', 'given')
+    assert sorted(plan(novaops_release='yoga')['libvirt_listen']['lines']) == ['legacy', 'modular', 'socket']
+    assert plan(live_migration_transport='ssh')['libvirt_listen'] is None
+
+
+def test_plan_has_the_iptables_lines_of_its_rules():
+    result = plan()
+    assert result['iptables_lines'] == lines(result) and result['ip6tables_lines'] == []
