@@ -55,7 +55,7 @@ notes:
     release's section; diablo gets the guide's flagfile lines.
   - The QEMU migration port range is opened to the peers for every transport, since the migration data goes from
     QEMU to QEMU directly, except on juno to mitaka, whose default flags tunnel it through libvirtd (V(tunnelled)).
-  - Diablo to mitaka get C(live_migration_flag) and C(block_migration_flag): the release's defaults, with
+  - Diablo to mitaka get C(live_migration_flag) and C(block_migration_flag), the release's defaults with
     C(VIR_MIGRATE_LIVE) added before juno (without it libvirt pauses the guest during the copy).
   - C(tcp) with C(sasl) uses the DIGEST-MD5 mechanism, the only password mechanism giving libvirt the security layer
     it requires on a plain TCP socket.
@@ -88,7 +88,7 @@ _value:
       transport's, multipath's), V(services) (to start, the SSH server for ssh), V(restart_on_change), V(ports)
       (what the role makes listen on the host, as console_plan returns them), V(iptables_lines) and
       V(ip6tables_lines) of the firewall rules, V(libvirt_listen) (null for ssh; V(libvirt_version), V(source), V(layout)
-      and V(lines) per layout: how libvirtd listens for the libvirt version of the internal keys C(libvirt_version)
+      and V(lines) per layout, how libvirtd listens for the libvirt version of the internal keys C(libvirt_version)
       and C(libvirt_modular) or the family's packaged libvirt, every layout when neither is known) and V(warnings).
   type: dict
 """

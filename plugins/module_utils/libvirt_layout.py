@@ -113,8 +113,8 @@ def listen_lines(layout, transport, address, port, auth_tcp=None, legacy_init=No
     lines = ['/etc/systemd/system/%s.d/novaops-listen.conf: [Socket] ListenStream=%s:%d' % (unit, host, port)]
     if transport == 'tcp':
         lines.append('%s: auth_tcp = "%s"' % (_LIBVIRT['config'][daemon], auth_tcp))
-    lines.append('--listen removed from %s' % ', '.join('%s (%s)' % (path, '/'.join(names))
-                                                      for path, names in _LIBVIRT['args_files'][daemon]))
+    args = ['%s (%s)' % (path, '/'.join(names)) for path, names in _LIBVIRT['args_files'][daemon]]
+    lines.append('--listen removed from %s' % ', '.join(args))
     lines.append('enable %s.socket %s-ro.socket %s-admin.socket %s; stop %s.service, restart %s, start %s.service'
                  % (daemon, daemon, daemon, unit, daemon, unit, daemon))
     return lines

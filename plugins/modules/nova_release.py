@@ -36,10 +36,10 @@ options:
       - Packages to look at, in order. The first one that is installed gives the version.
       - Without an installed one, the first one that has a candidate version gives it.
       - The defaults cover Debian and Ubuntu (C(nova-common), C(python3-nova), C(nova-compute)) and RDO
-        (C(openstack-nova-common), C(openstack-nova-compute)).
+        (C(openstack-nova-common), C(openstack-nova-compute); Diablo's single C(openstack-nova)).
     type: list
     elements: str
-    default: [nova-common, openstack-nova-common, python3-nova, nova-compute, openstack-nova-compute]
+    default: [nova-common, openstack-nova-common, python3-nova, nova-compute, openstack-nova-compute, openstack-nova]
 seealso:
   - module: ansible.builtin.package_facts
 """
