@@ -54,7 +54,9 @@ notes:
     newton get C(live_migration_uri) with C(live_migration_inbound_addr); older releases C(live_migration_uri) in the
     release's section; diablo gets the guide's flagfile lines.
   - The QEMU migration port range is opened to the peers for every transport, since the migration data goes from
-    QEMU to QEMU directly unless nova tunnels it.
+    QEMU to QEMU directly, except on juno to mitaka, whose default flags tunnel it through libvirtd (V(tunnelled)).
+  - Diablo to mitaka get C(live_migration_flag) and C(block_migration_flag), the release's defaults with
+    C(VIR_MIGRATE_LIVE) added before juno (without it libvirt pauses the guest during the copy).
   - C(tcp) with C(sasl) uses the DIGEST-MD5 mechanism, the only password mechanism giving libvirt the security layer
     it requires on a plain TCP socket.
 """
@@ -71,7 +73,8 @@ RETURN = r"""
 _value:
   description:
     - The plan as plain dictionaries, lists and strings.
-    - V(config_format) (V(ini) or V(flagfile)), V(transport), V(libvirt_uri) (such as C(qemu+tls://%s/system)),
+    - V(config_format) (V(ini) or V(flagfile)), V(transport), V(tunnelled) (whether nova tunnels the migration
+      data through libvirtd on the release), V(libvirt_uri) (such as C(qemu+tls://%s/system)),
       V(nova_conf) (V(section)/V(option)/V(value) entries and V(section)/V(option)/V(state=absent) entries),
       V(flagfile) (diablo lines), V(libvirtd) (V(transport), null for ssh, V(auth_tcp), V(listen_address),
       V(tcp_port), V(tls_port)), V(libvirt_restart) (for a change of V(qemu_conf), V(tls) or V(sasl), the units to
@@ -83,7 +86,10 @@ _value:
       V(rules)), V(ids) (V(align), V(nova_uid), V(nova_gid), V(qemu_uid), V(qemu_gid), V(qemu_user),
       V(qemu_group)), V(multipath) (V(user_friendly_names), V(service), or null), V(packages) (libvirt's and the
       transport's, multipath's), V(services) (to start, the SSH server for ssh), V(restart_on_change), V(ports)
-      (what the role makes listen on the host, as console_plan returns them) and V(warnings).
+      (what the role makes listen on the host, as console_plan returns them), V(iptables_lines) and
+      V(ip6tables_lines) of the firewall rules, V(libvirt_listen) (null for ssh; V(libvirt_version), V(source), V(layout)
+      and V(lines) per layout, how libvirtd listens for the libvirt version of the internal keys C(libvirt_version)
+      and C(libvirt_modular) or the family's packaged libvirt, every layout when neither is known) and V(warnings).
   type: dict
 """
 

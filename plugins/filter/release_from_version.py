@@ -29,21 +29,26 @@ EXAMPLES = r"""
 
 RETURN = r"""
 _value:
-  description: The release name (diablo ... flamingo and later).
+  description: The release name (diablo ... gazpacho; the newest known one, with a warning, for a later nova).
   type: str
 """
 
 from ansible.errors import AnsibleFilterError
+from ansible.utils.display import Display
 
 from ansible_collections.novaops.console_migration.plugins.module_utils import nova_releases
 
 
 def release_from_version(version):
     """Release name (``zed``) of an installed nova package version (``2:26.2.2-1~deb12u1``)."""
+    warnings = []
     try:
-        return nova_releases.release_from_version(version)
+        name = nova_releases.release_from_version(version, warnings)
     except ValueError as err:
         raise AnsibleFilterError('release_from_version: %s' % err)
+    for text in warnings:
+        Display().warning('release_from_version: %s' % text)
+    return name
 
 
 class FilterModule(object):

@@ -5,7 +5,7 @@
 
 """Which libvirt units to restart for a changed file, per daemon layout.
 
-Pure Python, no imports.  The layouts are the modes the ``libvirt_listen``
+Pure Python; paths from :mod:`platforms`.  The layouts are the modes the ``libvirt_listen``
 module detects and returns:
 
 * ``legacy``: monolithic libvirtd without socket activation;
@@ -24,6 +24,12 @@ connection and needs no restart.
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
+from ansible_collections.novaops.console_migration.plugins.module_utils import platforms
+
+_LIBVIRT = platforms.SHARED['libvirt']
+# sysconfig, default (Debian), libvirt-bin (Ubuntu's upstart era).
+_SYSCONFIG, _DEFAULT, _LIBVIRT_BIN = _LIBVIRT['legacy_init_files'][:3]
+
 LAYOUTS = ('legacy', 'socket', 'modular')
 # What changed: qemu.conf, the TLS files, libvirt's SASL configuration.
 CHANGES = ('qemu_conf', 'tls', 'sasl')
@@ -33,6 +39,85 @@ _RESTARTS = {
     'socket': {'qemu_conf': ['libvirtd'], 'tls': ['libvirtd'], 'sasl': ['libvirtd']},
     'modular': {'qemu_conf': ['virtqemud'], 'tls': ['virtproxyd'], 'sasl': ['virtproxyd']},
 }
+
+
+# libvirt versions (major, minor) from which a layout exists: TCP/TLS socket
+# units libvirtd-tcp.socket / libvirtd-tls.socket arrived in 5.6.0 (libvirt
+# QE, avocado-vt: "From libvirt 5.6, need to start libvirtd-tls.socket");
+# NEWS v5.7.0: "Experimental split of libvirtd into separate daemons".
+SINCE = {'socket': (5, 6), 'modular': (5, 7)}
+
+
+def since(layout):
+    """The first libvirt version of ``layout`` as text (``5.6``)."""
+    return '%d.%d' % SINCE[layout]
+
+
+def parse_version(text):
+    """(major, minor) of a libvirt version such as ``4.5.0`` or ``11.3.0-2``; ValueError otherwise."""
+    parts = ('%s' % (text,)).strip().split('.')
+    try:
+        return int(parts[0]), int(parts[1].split('-')[0]) if len(parts) > 1 else 0
+    except ValueError:
+        raise ValueError('%r is not a libvirt version such as 9.0.0' % (text,))
+
+
+def layout_for(version, systemd=True, modular=False):
+    """The layout of libvirt ``version`` on a host (``modular``: it switched to the modular daemons)."""
+    found = parse_version(version)
+    if not systemd or found < SINCE['socket']:
+        return 'legacy'
+    if modular and found >= SINCE['modular']:
+        return 'modular'
+    return 'socket'
+
+
+# The libvirt of the distribution a family ran a release on (first, last
+# release, distribution, libvirt, legacy options file): Ubuntu 11.10 oneiric
+# libvirt 0.9.2 (diablo; upstart job libvirt-bin); CentOS 7.6+ libvirt 4.5.0
+# (RDO juno to train); Debian 11/12/13 libvirt 7.0, 9.0, 11.3 (issue 11).
+PACKAGED = {
+    'ubuntu': (('diablo', 'diablo', 'Ubuntu 11.10', '0.9.2', _LIBVIRT_BIN),),
+    'redhat': (('juno', 'train', 'RHEL/CentOS 7', '4.5.0', _SYSCONFIG),),
+    'debian': (('victoria', 'victoria', 'Debian 11', '7.0.0', _DEFAULT),
+               ('zed', 'zed', 'Debian 12', '9.0.0', _DEFAULT),
+               ('epoxy', 'epoxy', 'Debian 13', '11.3.0', _DEFAULT)),
+}
+_LEGACY_FLAG = {_LIBVIRT_BIN: 'libvirtd_opts="-d -l"', _SYSCONFIG: 'LIBVIRTD_ARGS="--listen"',
+                _DEFAULT: 'LIBVIRTD_ARGS="--listen"'}
+
+
+def packaged(family, release, order):
+    """``{'distribution', 'libvirt', 'legacy_init'}`` of ``family`` on ``release`` (``order``: release index), or None."""
+    for first, last, distribution, version, legacy_init in PACKAGED.get(family, ()):
+        if order(first) <= order(release) <= order(last):
+            return {'distribution': distribution, 'libvirt': version, 'legacy_init': legacy_init}
+    return None
+
+
+def listen_lines(layout, transport, address, port, auth_tcp=None, legacy_init=None):
+    """What libvirt_listen writes and starts in ``layout``, as plan lines."""
+    host = '[%s]' % address if ':' in address else address
+    if layout == 'legacy':
+        lines = [_LIBVIRT['config']['libvirtd'] + ': listen_tls = %d, listen_tcp = %d, %s_port = "%d", listen_addr = "%s"'
+                 % (transport == 'tls', transport == 'tcp', transport, port, address)
+                 + (', auth_tcp = "%s"' % auth_tcp if transport == 'tcp' else '')]
+        files = [legacy_init] if legacy_init else [_SYSCONFIG, _DEFAULT, _LIBVIRT_BIN]
+        for path in files:
+            lines.append('%s: %s (the --listen flag)' % (path, _LEGACY_FLAG[path]))
+        lines.append('restart libvirtd (%s); with systemd, libvirtd-tcp/tls.socket disabled and stopped'
+                     % ('initctl stop/start libvirt-bin' if legacy_init == _LIBVIRT_BIN else 'service'))
+        return lines
+    daemon = 'virtproxyd' if layout == 'modular' else 'libvirtd'
+    unit = '%s-%s.socket' % (daemon, transport)
+    lines = ['/etc/systemd/system/%s.d/novaops-listen.conf: [Socket] ListenStream=%s:%d' % (unit, host, port)]
+    if transport == 'tcp':
+        lines.append('%s: auth_tcp = "%s"' % (_LIBVIRT['config'][daemon], auth_tcp))
+    args = ['%s (%s)' % (path, '/'.join(names)) for path, names in _LIBVIRT['args_files'][daemon]]
+    lines.append('--listen removed from %s' % ', '.join(args))
+    lines.append('enable %s.socket %s-ro.socket %s-admin.socket %s; stop %s.service, restart %s, start %s.service'
+                 % (daemon, daemon, daemon, unit, daemon, unit, daemon))
+    return lines
 
 
 def restart_table():

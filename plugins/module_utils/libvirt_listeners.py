@@ -39,6 +39,7 @@ from ansible_collections.novaops.console_migration.plugins.module_utils.libvirt_
     strip_listen_flag,
     upstart_add_listen,
 )
+from ansible_collections.novaops.console_migration.plugins.module_utils import libvirt_layout
 from ansible_collections.novaops.console_migration.plugins.module_utils import platforms
 from ansible_collections.novaops.console_migration.plugins.module_utils.systemd_units import (
     BUSY_STATES,
@@ -141,8 +142,8 @@ def require_mode(mode, states, transport, systemd):
         needed = ['%s.socket' % daemon, socket_unit(daemon, transport)]
         problems = ['%s (LoadState=%s)' % (n, st(n).get('load', 'not-found')) for n in needed if not is_loaded(st(n))]
         if problems:
-            raise ListenError('mode=%s needs %s, which cannot be used: %s (is libvirt 5.7 or later installed%s?)'
-                              % (mode, ' and '.join(needed), ', '.join(problems),
+            raise ListenError('mode=%s needs %s, which cannot be used: %s (is libvirt %s or later installed%s?)'
+                              % (mode, ' and '.join(needed), ', '.join(problems), libvirt_layout.since(mode),
                                  ', with its modular daemons' if mode == 'modular' else ''))
     elif mode == 'legacy' and systemd:
         has_ip_sockets = any(is_loaded(st(socket_unit('libvirtd', t))) for t in TRANSPORTS)

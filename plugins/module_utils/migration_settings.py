@@ -39,10 +39,17 @@ Facts the plan relies on:
   from ``/etc/libvirt/auth.conf``.  DIGEST-MD5 ships in Debian's
   ``libsasl2-modules`` and RHEL's ``cyrus-sasl-md5``; ``saslpasswd2`` in
   ``sasl2-bin`` and ``cyrus-sasl``.
-* QEMU's own migration stream (nova's default, not tunnelled) goes from the
-  source QEMU to a port of ``migration_port_min``..``migration_port_max``
-  (qemu.conf, libvirt defaults 49152..49215) on the destination, whatever
-  the libvirt transport, ssh included.
+* Diablo to icehouse's default ``live_migration_flag`` lacks
+  ``VIR_MIGRATE_LIVE`` (libvirt then pauses the guest for the whole copy):
+  up to mitaka the plan writes the release's default flags with it
+  (:func:`nova_releases.migration_flags`).
+* QEMU's own migration stream goes from the source QEMU to a port of
+  ``migration_port_min``..``migration_port_max`` (qemu.conf, libvirt
+  defaults 49152..49215) on the destination, whatever the libvirt
+  transport, ssh included: nova's default from newton on
+  (``live_migration_tunnelled`` false) and before juno.  Juno to mitaka
+  tunnel it through libvirtd (``VIR_MIGRATE_TUNNELLED`` in the default
+  flags): no QEMU port is opened there.
 * With the ssh transport libvirtd (root, peer-to-peer as nova migrates)
   runs ``ssh`` to the destination: root needs a key every peer accepts, the
   peers' host keys, and sshd reachable on port 22 from the other computes.
@@ -183,6 +190,9 @@ def _validate(settings):
     ctx = {}
 
     distro, release, backend = check_platform(c)
+    newer = nr.version_warning(c.values.get('novaops_release'))
+    if newer:
+        c.warnings.append('novaops_release: %s' % newer)
 
     transport = c.check('live_migration_transport', _choice, TRANSPORTS, 'a live migration transport')
     tcp_auth = c.check('live_migration_tcp_auth', _choice, TCP_AUTHS, 'a libvirt TCP authentication')
@@ -362,6 +372,26 @@ def migration_uri(transport):
     return 'qemu+%s://%%s/system' % transport
 
 
+def _listen_plan(settings, ctx, plat, distro, release):
+    """How libvirtd listens: per the libvirt version given (``libvirt_version``) or packaged, else per layout."""
+    transport = ctx['transport']
+    port = ctx['tls_port'] if transport == 'tls' else ctx['tcp_port']
+    auth = ctx['tcp_auth'] if transport == 'tcp' else None
+    known = libvirt_layout.packaged(distro, release, nr.release_index) or {}
+    version = settings.get('libvirt_version') or known.get('libvirt')
+    out = {'libvirt_version': version, 'source': None, 'layout': None, 'lines': {}}
+    if version:
+        out['source'] = known.get('distribution') if not settings.get('libvirt_version') else 'given'
+        layout = libvirt_layout.layout_for(version, modular=bool(settings.get('libvirt_modular')))
+        out['layout'] = layout
+        out['lines'][layout] = libvirt_layout.listen_lines(layout, transport, ctx['address'], port, auth,
+                                                           known.get('legacy_init'))
+    else:
+        for layout in libvirt_layout.LAYOUTS:
+            out['lines'][layout] = libvirt_layout.listen_lines(layout, transport, ctx['address'], port, auth)
+    return out
+
+
 def migration_plan(settings):
     """Validate ``settings`` and return the live-migration plan (plain dicts, lists, strings).
 
@@ -375,9 +405,12 @@ def migration_plan(settings):
     warnings = list(ctx['warnings'])
     plat = platforms.platform(distro, release, nr.release_index)
     qemu_user, qemu_group = plat['qemu_account']['user'], plat['qemu_account']['group']
+    flags = nr.migration_flags(release)
+    tunnelled = nr.tunnelled_by_default(release)
     plan = {
         'config_format': feats['config_format'],
         'transport': transport,
+        'tunnelled': tunnelled,
         'libvirt_uri': uri,
         'nova_conf': [],
         'flagfile': [],
@@ -414,14 +447,14 @@ def migration_plan(settings):
 
     if feats['config_format'] == 'flagfile':
         # The diablo guide's live migration flags (nova.conf flag table).
-        flags = nr.DIABLO_FLAGS
+        # The flags with VIR_MIGRATE_LIVE added to diablo's defaults.
         plan['flagfile'] = [
-            nr.flagfile_line(migration['live_migration_retry_count'][1], flags['live_migration_retry_count']),
+            nr.flagfile_line(migration['live_migration_retry_count'][1],
+                             nr.DIABLO_FLAGS['live_migration_retry_count']),
             nr.flagfile_line(migration['live_migration_uri'][1], uri),
             nr.flagfile_line(migration['live_migration_bandwidth'][1], ctx['bandwidth']),
-            nr.flagfile_line(migration['live_migration_flag'][1],
-                             re.sub(r',\s+', ',', flags['live_migration_flag'])),
-        ]
+        ] + [nr.flagfile_line(migration[key][1], re.sub(r',\s+', ',', flags[key]))
+             for key in ('live_migration_flag', 'block_migration_flag')]
     else:
         conf = nr.ConfEntries(release)
         if migration['live_migration_scheme'] is not None:
@@ -436,7 +469,10 @@ def migration_plan(settings):
         for key, value in sorted(ctx['permits'].items()):
             if value is not None:
                 conf.set('migration', key, value)
+        for key in sorted(flags or ()):
+            conf.set('migration', key, flags[key])
         plan['nova_conf'] = conf.entries()
+    plan['libvirt_listen'] = _listen_plan(settings, ctx, plat, distro, release) if transport != 'ssh' else None
     if migration['live_migration_inbound_addr'] is None:
         warnings.append('live_migration_address: %s has no [libvirt] live_migration_inbound_addr (added in %s): '
                         "nova connects to the destination compute host's name, which must resolve to its "
@@ -474,8 +510,9 @@ def migration_plan(settings):
                       'protocol': 'tcp', 'sources': list(peers)})
     # ssh: port 22 is left as it is. A source-restricted rule would reject
     # every other client, the controller and administrators included.
-    rules.append({'name': 'qemu_migration', 'port': '%d:%d' % (ctx['port_min'], ctx['port_max']),
-                  'protocol': 'tcp', 'sources': list(peers)})
+    if not tunnelled:
+        rules.append({'name': 'qemu_migration', 'port': '%d:%d' % (ctx['port_min'], ctx['port_max']),
+                      'protocol': 'tcp', 'sources': list(peers)})
     if not peers:
         warnings.append('live_migration_peers: empty, so no migration port is opened in the firewall '
                         '(a single compute host)')
@@ -486,4 +523,6 @@ def migration_plan(settings):
                             '%s' % '; '.join(iptables_lines(rules, 4) + iptables_lines(rules, 6)))
     else:
         plan['firewall']['rules'] = rules
+    plan['iptables_lines'] = iptables_lines(plan['firewall']['rules'], 4)
+    plan['ip6tables_lines'] = iptables_lines(plan['firewall']['rules'], 6)
     return plan

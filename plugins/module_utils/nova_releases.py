@@ -10,7 +10,8 @@ Pure data plus a few lookup helpers, no Ansible imports:
 * :data:`RELEASES` - ordered ``Release(name, nova_version, series)`` tuples,
   diablo (2011.3) to gazpacho (33, 2026.1).
 * :func:`normalize_release`, :func:`release_index`, :func:`at_least`.
-* :func:`release_from_version` - installed package version -> release name.
+* :func:`release_from_version` - installed package version -> release name
+  (a version newer than the table: the newest, see :func:`version_warning`).
 * :func:`features` - services, option names ``(section, option)`` and
   defaults for one release.
 * :func:`packages` - distro package and service names of the console services.
@@ -168,33 +169,62 @@ def at_least(release, minimum):
 _VERSION_RE = re.compile(r'^(?:\d+:)?(\d+)(?:\.(\d+))?(?:[.~+-]|$)')
 
 
-def release_from_version(version):
+def _match_version(version):
+    """(release index, major) of a nova package version; index None when unknown."""
+    text = version.strip() if isinstance(version, _STRING_TYPES) else ''
+    match = _VERSION_RE.match(text)
+    if not match:
+        return None, None
+    major = int(match.group(1))
+    if major >= 2000:
+        found = None
+        if match.group(2) is not None:
+            found = _ALIASES.get('%d.%d' % (major, int(match.group(2))))
+            if found is not None and RELEASES[found].series:
+                found = None  # 2023.1 is a series name, never a nova version
+        return found, major
+    return _NUMBERED.get(major), major
+
+
+def newer_than_known(version):
+    """True when ``version`` is a nova version whose major is above the newest known one (34.0.0)."""
+    found, major = _match_version(version)
+    return found is None and major is not None and max(_NUMBERED) < major < 2000
+
+
+def version_warning(version):
+    """The warning for a nova version newer than the table, else None."""
+    if not newer_than_known(version):
+        return None
+    return ('nova %s is newer than the newest release the collection knows (%s, nova %d): planned as %s; '
+            'add the release to nova_releases.RELEASES (README "Adding a release")'
+            % (version.strip(), RELEASES[-1].name, max(_NUMBERED), RELEASES[-1].name))
+
+
+def release_from_version(version, warnings=None):
     """Map an installed nova package version to a release name.
 
     Handles a Debian epoch (``2:26.2.2-1~deb12u1``), RDO (``26.2.2-1.el9``),
     Ubuntu (``2014.2.4-0ubuntu1``, ``21.0.0~b1~git...-0ubuntu1``) and the
-    date-based versions 2011.3 to 2015.1.  Raises ``ValueError`` otherwise.
+    date-based versions 2011.3 to 2015.1.  A major above the newest known
+    (``34.0.0``) gives the newest known release, with :func:`version_warning`
+    appended to ``warnings`` when a list is given.  Raises ``ValueError``
+    otherwise.
     """
-    text = version.strip() if isinstance(version, _STRING_TYPES) else ''
-    match = _VERSION_RE.match(text)
-    found = None
-    if match:
-        major = int(match.group(1))
-        if major >= 2000:
-            if match.group(2) is not None:
-                found = _ALIASES.get('%d.%d' % (major, int(match.group(2))))
-                if found is not None and RELEASES[found].series:
-                    found = None  # 2023.1 is a series name, never a nova version
-        else:
-            found = _NUMBERED.get(major)
+    found, dummy = _match_version(version)
+    if found is None and newer_than_known(version):
+        if warnings is not None:
+            warnings.append(version_warning(version))
+        found = len(RELEASES) - 1
     if found is None:
         raise ValueError(
             'cannot map nova package version %r to a release: expected an '
             "upstream nova version such as '2011.3', '2014.2.4' or '26.2.2', "
             "optionally with an epoch ('2:') and a packaging revision "
             "('-1~deb12u1', '-1.el9', '-0ubuntu1'); known nova versions are "
-            '2011.3 to 2015.1 and %d to %d (for series names such as 2023.1 '
-            'use normalize_release)' % (version, min(_NUMBERED), max(_NUMBERED)))
+            '2011.3 to 2015.1 and %d to %d, a later major is planned as the '
+            'newest (for series names such as 2023.1 use normalize_release)'
+            % (version, min(_NUMBERED), max(_NUMBERED)))
     return RELEASES[found].name
 
 
@@ -239,8 +269,12 @@ SERIAL = ct.service('nova-serialproxy')['span']
 # with the destination's graphics_listen_addrs (_correct_listen_addr,
 # migrateToURI2).
 GRAPHICS_LISTEN_REWRITTEN = ('juno', None)
-# RN 14.0.0 remove-config-serial-listen: [serial_console] listen removed.
+# [serial_console] listen was defined juno to mitaka (2014.2 nova/console/serial.py)
+# but never read: the 2014.2 libvirt driver binds the serial ports to
+# proxyclient_address; RN 14.0.0 remove-config-serial-listen: removed, "it was
+# never used in the code".  No release reads it, so no plan writes it.
 SERIAL_LISTEN = ('juno', 'mitaka')
+SERIAL_LISTEN_READ = None
 # Liberty nova.conf.sample: [vnc] keymap "Deprecated group/name -
 # [DEFAULT]/vnc_keymap"; liberty nova/vnc/__init__.py registers vnc_opts in
 # group 'vnc' with deprecated_group='DEFAULT'.  See UNVERIFIED.
@@ -266,6 +300,19 @@ LIBVIRT_GROUP_FOR_MIGRATION = ('icehouse', None)
 # RN 13.0.0 libvirt-deprecate-migration-flags-config (deprecated);
 # RN 14.0.0 remove-libvirt-migration-flags-config (removed).
 MIGRATION_FLAGS = ('diablo', 'mitaka')
+# Defaults of live/block_migration_flag: 2011.3 nova/virt/libvirt/connection.py,
+# 2012.1 to 2014.1 connection.py/driver.py: no VIR_MIGRATE_LIVE, so libvirt
+# pauses the guest for the whole copy.  2014.2 driver.py adds VIR_MIGRATE_LIVE
+# and VIR_MIGRATE_TUNNELLED (kept to 13.0.0; the options are gone in 14.0.0).
+MIGRATION_FLAG_DEFAULTS = (
+    ('diablo', {'live_migration_flag': 'VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER',
+                'block_migration_flag': 'VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, '
+                                        'VIR_MIGRATE_NON_SHARED_INC'}),
+    ('juno', {'live_migration_flag': 'VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, VIR_MIGRATE_LIVE, '
+                                     'VIR_MIGRATE_TUNNELLED',
+              'block_migration_flag': 'VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, VIR_MIGRATE_LIVE, '
+                                      'VIR_MIGRATE_TUNNELLED, VIR_MIGRATE_NON_SHARED_INC'}),
+)
 # RN 13.0.0 libvirt-live-migration-new-tunneled-option; nova/conf/libvirt.py
 # deprecated_since='23.0.0' for live_migration_tunnelled.
 LIVE_MIGRATION_TUNNELLED = ('mitaka', None)
@@ -279,6 +326,39 @@ LIVE_MIGRATION_URI_DEPRECATED = ('ocata', None)
 # RN 14.0.0 remove-libvirt-migration-flags-config names the new
 # live_migration_permit_auto_converge and live_migration_permit_post_copy.
 LIVE_MIGRATION_PERMIT = ('newton', None)
+
+
+def migration_flag_defaults(release):
+    """nova's default ``live_migration_flag`` and ``block_migration_flag`` of ``release`` (None from newton)."""
+    idx = release_index(release)
+    if not _in(idx, MIGRATION_FLAGS):
+        return None
+    return dict(_at(idx, MIGRATION_FLAG_DEFAULTS))
+
+
+def migration_flags(release):
+    """The flags the plan writes: the release's defaults with VIR_MIGRATE_LIVE (None from newton)."""
+    flags = migration_flag_defaults(release)
+    if flags is None:
+        return None
+    out = {}
+    for key, value in flags.items():
+        names = [v.strip() for v in value.split(',')]
+        if 'VIR_MIGRATE_LIVE' not in names:
+            names.insert(names.index('VIR_MIGRATE_PEER2PEER') + 1, 'VIR_MIGRATE_LIVE')
+        out[key] = ', '.join(names)
+    return out
+
+
+def tunnelled_by_default(release):
+    """Whether nova tunnels the migration data through libvirtd by default on ``release``.
+
+    Juno to mitaka: VIR_MIGRATE_TUNNELLED in the default flags (13.0.0's
+    live_migration_tunnelled has no default, the flags decide); 14.0.0
+    nova/conf/libvirt.py: live_migration_tunnelled default=False.
+    """
+    flags = migration_flag_defaults(release)
+    return bool(flags) and 'VIR_MIGRATE_TUNNELLED' in flags['live_migration_flag']
 
 
 def _in(idx, span):
@@ -401,7 +481,7 @@ _SERIAL_KEYS = ('enabled', 'port_range', 'base_url', 'listen',
 
 def _serial(idx):
     opts = _group_options(idx, SERIAL, 'serial_console', _SERIAL_KEYS)
-    if opts['enabled'] and not _in(idx, SERIAL_LISTEN):
+    if SERIAL_LISTEN_READ is None or not _in(idx, SERIAL_LISTEN_READ):
         opts['listen'] = None
     return opts
 

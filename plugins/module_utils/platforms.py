@@ -120,7 +120,9 @@ PLATFORMS = {
     'redhat': {
         'match': {'os_family': 'RedHat'},
         'package_manager': 'dnf',
-        'nova_packages': ('openstack-nova-common', 'python3-nova', 'openstack-nova-compute'),
+        # Diablo's RPM (Fedora openstack-nova 2011.3 spec: "Collapse all sub-packages
+        # into openstack-nova") is one openstack-nova package.
+        'nova_packages': ('openstack-nova-common', 'python3-nova', 'openstack-nova-compute', 'openstack-nova'),
         'compute_service': 'openstack-nova-compute',
         'qemu_account': {'user': 'qemu', 'group': 'qemu'},
         'packages': {

@@ -16,15 +16,15 @@ description:
   - Makes the libvirt daemon of a compute node accept remote connections over TLS (port 16514) or plain TCP
     (port 16509) for Nova live migration, in one task. How this is done depends on how the host runs libvirt, which
     the module detects (O(mode=auto)) and returns in RV(mode).
-  - 'V(socket): systemd socket activation of the monolithic daemon (libvirt 5.7 and later, for example Debian 11 and
+  - 'V(socket): systemd socket activation of the monolithic daemon (libvirt 5.6 and later, for example Debian 11 and
     12, Ubuntu 20.04 and later, RHEL 8). C(libvirtd-tcp.socket) or C(libvirtd-tls.socket) is enabled and started with
     a drop-in C(/etc/systemd/system/libvirtd-tcp.socket.d/novaops-listen.conf) (or C(libvirtd-tls.socket.d)) that
     makes it listen on O(listen_address) only. C(listen_tcp), C(listen_tls), C(listen_addr) and the ports of
     C(libvirtd.conf) are ignored by libvirtd in this mode and are not touched.'
-  - 'V(modular): the modular daemons (C(virtqemud), C(virtproxyd); libvirt 7 and later on hosts that switched, for
+  - 'V(modular): the modular daemons (C(virtqemud), C(virtproxyd); libvirt 5.7 and later on hosts that switched, for
     example Fedora and RHEL 9). The same as V(socket) with C(virtproxyd-tcp.socket) or C(virtproxyd-tls.socket) and
     C(/etc/libvirt/virtproxyd.conf).'
-  - 'V(legacy): libvirtd without socket activation (SysV init, upstart, or systemd hosts with libvirt before 5.7, for
+  - 'V(legacy): libvirtd without socket activation (SysV init, upstart, or systemd hosts with libvirt before 5.6, for
     example RHEL 7). C(listen_tls), C(listen_tcp), the port, C(listen_addr) and C(auth_tcp) are set in
     C(libvirtd.conf), and the C(--listen) (C(-l)) option is added to the daemon through O(legacy_init).'
   - 'Never both: with socket activation, libvirtd refuses to start with C(--listen). In V(socket) and V(modular) mode
@@ -100,7 +100,7 @@ options:
         masked) and C(libvirtd-tcp.socket) or C(libvirtd-tls.socket) exists; V(legacy) otherwise, including hosts
         without systemd.'
       - A forced V(socket) or V(modular) fails if its units do not exist. A forced V(legacy) fails on a host where
-        C(libvirtd.socket) is enabled or active and libvirt has TCP/TLS sockets (5.7 or later), because libvirtd would
+        C(libvirtd.socket) is enabled or active and libvirt has TCP/TLS sockets (5.6 or later), because libvirtd would
         refuse C(--listen) there.
     type: str
     choices: [auto, socket, modular, legacy]

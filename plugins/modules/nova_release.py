@@ -25,7 +25,8 @@ description:
     that fails only adds a warning.'
   - The release name is derived from the version as the collection's release table maps it, for example
     V(2:26.2.2-1~deb12u1) to V(zed), V(1:19.1.0-1.el8) to V(stein) and V(2014.2.4-0ubuntu1) to V(juno). A version it
-    cannot map gives RV(release=null) and a warning naming the version; the module does not fail.
+    cannot map gives RV(release=null) and a warning naming the version; the module does not fail. A nova major
+    version newer than the newest release of the table (such as V(34.0.0)) gives that newest release and a warning.
   - Never changes anything.
 extends_documentation_fragment:
   - novaops.console_migration.attributes.info_module
@@ -35,10 +36,10 @@ options:
       - Packages to look at, in order. The first one that is installed gives the version.
       - Without an installed one, the first one that has a candidate version gives it.
       - The defaults cover Debian and Ubuntu (C(nova-common), C(python3-nova), C(nova-compute)) and RDO
-        (C(openstack-nova-common), C(openstack-nova-compute)).
+        (C(openstack-nova-common), C(openstack-nova-compute); Diablo's single C(openstack-nova)).
     type: list
     elements: str
-    default: [nova-common, openstack-nova-common, python3-nova, nova-compute, openstack-nova-compute]
+    default: [nova-common, openstack-nova-common, python3-nova, nova-compute, openstack-nova-compute, openstack-nova]
 seealso:
   - module: ansible.builtin.package_facts
 """

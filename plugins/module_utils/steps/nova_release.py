@@ -204,8 +204,11 @@ def run(module):
             result.update(package=package, candidate_version=version, source='candidate')
 
     if version:
+        warnings = []
         try:
-            result['release'] = release_from_version(version)
+            result['release'] = release_from_version(version, warnings)
+            for text in warnings:
+                module.warn(text)
         except ValueError:
             module.warn('cannot map version %s of %s to a Nova release; release is null' % (version, package))
 

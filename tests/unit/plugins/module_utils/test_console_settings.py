@@ -171,7 +171,8 @@ def test_juno_serial_console_compute_matches_the_admin_guide():
     conf = present(plan)
     assert conf[('serial_console', 'enabled')] is True
     assert conf[('serial_console', 'base_url')] == 'ws://controller:6083/'
-    assert conf[('serial_console', 'listen')] == '0.0.0.0'
+    # The guide's listen was never read (RN 14.0.0 "never used in the code"): not written.
+    assert ('serial_console', 'listen') not in conf
     assert conf[('serial_console', 'proxyclient_address')] == '192.168.1.2'
     assert conf[('serial_console', 'port_range')] == nr.features('juno')['defaults']['serial_port_range']
     assert conf[('spice', 'enabled')] is False
@@ -205,7 +206,9 @@ def test_juno_serial_console_compute_matches_the_admin_guide():
 def test_serial_listen_defaults_to_management_and_disappears_after_mitaka():
     mitaka = present(compute_plan(novaops_release='mitaka', novaops_console_types=['serial'],
                                   compute_console_serial_base_url='wss://console.example.org:6083/'))
-    assert mitaka[('serial_console', 'listen')] == '192.168.1.2'
+    # 13.0.0 defines [serial_console] listen, the driver binds to proxyclient_address.
+    assert ('serial_console', 'listen') not in mitaka
+    assert mitaka[('serial_console', 'proxyclient_address')] == '192.168.1.2'
     assert mitaka[('vnc', 'enabled')] is False
     newton = compute_plan(novaops_release='newton', novaops_console_types=['serial'],
                           compute_console_serial_base_url='ws://controller:6083/',

@@ -54,3 +54,18 @@ def test_the_plan_carries_the_table_for_every_layout():
     # The table is a copy: changing it does not change the next plan.
     table['tls']['socket'].append('x')
     assert ll.restart_table()['tls']['socket'] == ['libvirtd']
+
+
+def test_socket_activation_from_libvirt_5_6_modular_from_5_7():
+    # libvirtd-tcp/tls.socket: libvirt 5.6.0; NEWS v5.7.0 "Experimental split of libvirtd".
+    assert ll.since('socket') == '5.6' and ll.since('modular') == '5.7'
+    assert ll.layout_for('5.5.0') == 'legacy'
+    assert ll.layout_for('5.6.0') == 'socket'
+    assert ll.layout_for('4.5.0') == 'legacy'       # RHEL 7
+    assert ll.layout_for('0.9.2') == 'legacy'       # Ubuntu 11.10 (diablo)
+    assert ll.layout_for('11.3.0') == 'socket'      # Debian 13 (epoxy)
+    assert ll.layout_for('11.3.0', modular=True) == 'modular'
+    assert ll.layout_for('5.6.0', modular=True) == 'socket'
+    assert ll.layout_for('9.0.0', systemd=False) == 'legacy'
+    with pytest.raises(ValueError):
+        ll.parse_version('nine')

@@ -70,6 +70,13 @@ def _seed_candidates():
         yield from glob.glob(os.path.join(root, 'seeds', '004_*.txt'))
 
 
+ICEHOUSE_LIVE = 'VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, VIR_MIGRATE_LIVE'
+ICEHOUSE_BLOCK = 'VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, VIR_MIGRATE_LIVE, VIR_MIGRATE_NON_SHARED_INC'
+JUNO_LIVE = 'VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, VIR_MIGRATE_LIVE, VIR_MIGRATE_TUNNELLED'
+JUNO_BLOCK = ('VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, VIR_MIGRATE_LIVE, VIR_MIGRATE_TUNNELLED, '
+              'VIR_MIGRATE_NON_SHARED_INC')
+
+
 def base(**settings):
     out = {'distro': 'redhat', 'novaops_release': 'zed',
            'live_migration_address': '192.168.2.11',
@@ -130,14 +137,53 @@ def test_diablo_flagfile_lines_are_the_guides_flags():
         '--live_migration_retry_count=30',
         '--live_migration_uri=qemu+tcp://%s/system',
         '--live_migration_bandwidth=0',
-        '--live_migration_flag=VIR_MIGRATE_UNDEFINE_SOURCE,VIR_MIGRATE_PEER2PEER',
+        '--live_migration_flag=VIR_MIGRATE_UNDEFINE_SOURCE,VIR_MIGRATE_PEER2PEER,VIR_MIGRATE_LIVE',
+        '--block_migration_flag=VIR_MIGRATE_UNDEFINE_SOURCE,VIR_MIGRATE_PEER2PEER,VIR_MIGRATE_LIVE,'
+        'VIR_MIGRATE_NON_SHARED_INC',
     ]
-    # Same flags, same order and same defaults as the guide's table
-    # (a flagfile line is --name=value; the flag list without blanks).
+    # The guide's flags and defaults (a flagfile line is --name=value; the
+    # flag list without blanks), VIR_MIGRATE_LIVE added to its flag default.
     table = re.findall(r"^-(\w+)\tdefault: '?([^'\t]*)'?\t", DIABLO_FLAG_TABLE, re.M)
     assert [row[0] for row in table] == ['live_migration_retry_count', 'live_migration_uri',
                                          'live_migration_bandwidth', 'live_migration_flag']
-    assert result['flagfile'] == ['--%s=%s' % (name, default.replace(', ', ',')) for name, default in table]
+    assert result['flagfile'][:3] == ['--%s=%s' % (name, default) for name, default in table[:3]]
+    assert table[3][1] == nr.DIABLO_FLAGS['live_migration_flag']
+    assert result['flagfile'][3] == '--live_migration_flag=%s,VIR_MIGRATE_LIVE' % table[3][1].replace(', ', ',')
+    assert result['tunnelled'] is False
+    assert any(rule['name'] == 'qemu_migration' for rule in result['firewall']['rules'])
+
+
+def test_migration_flag_defaults_are_novas_own():
+    # 2011.3 nova/virt/libvirt/connection.py and 2014.1 nova/virt/libvirt/driver.py:
+    # default='VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER' (no VIR_MIGRATE_LIVE).
+    for release in ('diablo', 'essex', 'havana', 'icehouse'):
+        assert nr.migration_flag_defaults(release) == {
+            'live_migration_flag': 'VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER',
+            'block_migration_flag': 'VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, VIR_MIGRATE_NON_SHARED_INC'}
+        assert nr.migration_flags(release) == {'live_migration_flag': ICEHOUSE_LIVE,
+                                               'block_migration_flag': ICEHOUSE_BLOCK}
+        assert not nr.tunnelled_by_default(release)
+    # 2014.2 and 13.0.0 nova/virt/libvirt/driver.py: VIR_MIGRATE_LIVE, VIR_MIGRATE_TUNNELLED added.
+    for release in ('juno', 'kilo', 'liberty', 'mitaka'):
+        assert nr.migration_flag_defaults(release) == nr.migration_flags(release) == {
+            'live_migration_flag': JUNO_LIVE, 'block_migration_flag': JUNO_BLOCK}
+        assert nr.tunnelled_by_default(release)
+    # 14.0.0: flags removed, nova/conf/libvirt.py live_migration_tunnelled default=False.
+    for release in ('newton', 'zed', 'gazpacho'):
+        assert nr.migration_flags(release) is None
+        assert not nr.tunnelled_by_default(release)
+
+
+def test_juno_to_mitaka_tunnel_so_no_qemu_port_is_opened():
+    for release in ('juno', 'mitaka'):
+        result = plan(novaops_release=release)
+        assert result['tunnelled'] is True
+        assert [rule['name'] for rule in result['firewall']['rules']] == ['libvirt_tls']
+        assert result['qemu_conf'] == {'migration_port_min': 49152, 'migration_port_max': 49215}
+    for release in ('icehouse', 'newton'):
+        result = plan(novaops_release=release)
+        assert result['tunnelled'] is False
+        assert [rule['name'] for rule in result['firewall']['rules']] == ['libvirt_tls', 'qemu_migration']
 
 
 def test_diablo_transport_changes_the_uri_and_bandwidth_its_flag():
@@ -219,17 +265,26 @@ def test_mitaka_writes_the_uri_and_the_inbound_address():
     assert entries(result) == [
         ('libvirt', 'live_migration_uri', 'qemu+tls://%s/system'),
         ('libvirt', 'live_migration_inbound_addr', '192.168.2.11'),
+        ('libvirt', 'block_migration_flag', JUNO_BLOCK),
+        ('libvirt', 'live_migration_flag', JUNO_LIVE),
         ('DEFAULT', 'live_migration_uri', 'ABSENT'),
+        ('DEFAULT', 'block_migration_flag', 'ABSENT'),
+        ('DEFAULT', 'live_migration_flag', 'ABSENT'),
     ]
     assert not any('live_migration_inbound_addr' in w for w in result['warnings'])
 
 
-@pytest.mark.parametrize('release', ['icehouse', 'juno'])
-def test_icehouse_and_juno_write_the_uri_in_libvirt(release):
+@pytest.mark.parametrize('release, live, block', [('icehouse', ICEHOUSE_LIVE, ICEHOUSE_BLOCK),
+                                                  ('juno', JUNO_LIVE, JUNO_BLOCK)])
+def test_icehouse_and_juno_write_the_uri_in_libvirt(release, live, block):
     result = plan(novaops_release=release, live_migration_transport='ssh')
     assert entries(result) == [
         ('libvirt', 'live_migration_uri', 'qemu+ssh://%s/system'),
+        ('libvirt', 'block_migration_flag', block),
+        ('libvirt', 'live_migration_flag', live),
         ('DEFAULT', 'live_migration_uri', 'ABSENT'),
+        ('DEFAULT', 'block_migration_flag', 'ABSENT'),
+        ('DEFAULT', 'live_migration_flag', 'ABSENT'),
     ]
     assert ('live_migration_address: %s has no [libvirt] live_migration_inbound_addr (added in mitaka): nova '
             "connects to the destination compute host's name, which must resolve to its live_migration_address; "
@@ -238,7 +293,9 @@ def test_icehouse_and_juno_write_the_uri_in_libvirt(release):
 
 def test_havana_writes_the_uri_in_default():
     result = plan(novaops_release='havana')
-    assert entries(result) == [('DEFAULT', 'live_migration_uri', 'qemu+tls://%s/system')]
+    assert entries(result) == [('DEFAULT', 'live_migration_uri', 'qemu+tls://%s/system'),
+                               ('DEFAULT', 'block_migration_flag', ICEHOUSE_BLOCK),
+                               ('DEFAULT', 'live_migration_flag', ICEHOUSE_LIVE)]
 
 
 @pytest.mark.parametrize('release', nr.RELEASE_NAMES[1:])
@@ -246,20 +303,26 @@ def test_every_ini_release_gets_one_way_of_choosing_the_transport(release):
     result = plan(novaops_release=release)
     present = [(section, option) for section, option, value in entries(result) if value != 'ABSENT']
     idx = nr.RELEASE_NAMES.index(release)
+    flags = [('libvirt', 'block_migration_flag'), ('libvirt', 'live_migration_flag')]
     if idx >= nr.RELEASE_NAMES.index('ocata'):
         assert present == [('libvirt', 'live_migration_scheme'), ('libvirt', 'live_migration_inbound_addr')]
-    elif idx >= nr.RELEASE_NAMES.index('mitaka'):
+    elif idx >= nr.RELEASE_NAMES.index('newton'):
         assert present == [('libvirt', 'live_migration_uri'), ('libvirt', 'live_migration_inbound_addr')]
+    elif idx >= nr.RELEASE_NAMES.index('mitaka'):
+        assert present == [('libvirt', 'live_migration_uri'), ('libvirt', 'live_migration_inbound_addr')] + flags
     elif idx >= nr.RELEASE_NAMES.index('icehouse'):
-        assert present == [('libvirt', 'live_migration_uri')]
+        assert present == [('libvirt', 'live_migration_uri')] + flags
     else:
-        assert present == [('DEFAULT', 'live_migration_uri')]
+        assert present == [('DEFAULT', 'live_migration_uri')] + [('DEFAULT', o) for dummy, o in flags]
+    for section, option, value in entries(result):
+        if option == 'live_migration_flag' and value != 'ABSENT':
+            assert 'VIR_MIGRATE_LIVE' in value.split(', ')
 
 
 def test_bandwidth_is_written_only_when_set_and_in_the_releases_section():
     assert ('libvirt', 'live_migration_bandwidth', 100) in entries(plan(live_migration_bandwidth='100'))
     assert ('DEFAULT', 'live_migration_bandwidth', 'ABSENT') in entries(plan(live_migration_bandwidth=100))
-    assert entries(plan(novaops_release='havana', live_migration_bandwidth=50)) == [
+    assert entries(plan(novaops_release='havana', live_migration_bandwidth=50))[:2] == [
         ('DEFAULT', 'live_migration_uri', 'qemu+tls://%s/system'),
         ('DEFAULT', 'live_migration_bandwidth', 50)]
     assert not any(entry[1] == 'live_migration_bandwidth' for entry in entries(plan(live_migration_bandwidth=0)))
@@ -390,7 +453,7 @@ def test_no_peers_opens_nothing():
 def test_backend_none_lists_the_rules_to_open_by_hand():
     result = plan(novaops_firewall_backend='none', live_migration_peers=['192.168.2.12'])
     assert result['firewall'] == {'owner': 'live_migration', 'backend': 'none', 'rules': []}
-    assert 'iptables_lines' not in result
+    assert result['iptables_lines'] == []
     assert result['warnings'][-1] == (
         'novaops_firewall_backend: none, so no firewall rule is managed; open these yourself: '
         '-A INPUT -s 192.168.2.12 -m state --state NEW -m tcp -p tcp --dport 16514 -j ACCEPT; '
@@ -732,3 +795,41 @@ def test_a_migration_port_clash_leads_with_the_variable_changed_from_its_default
     assert problems(host_ports=serial) == [
         'compute_console_serial_port_range: 40000:50000 overlaps live_migration_port_min..live_migration_port_max '
         '49152:49215 (expected a port range sharing no port with live_migration_port_min..live_migration_port_max)']
+
+
+def test_nova_newer_than_the_table_plans_the_newest_with_a_warning():
+    # nova 34 (2026.2 Hibiscus) is after gazpacho (33), the table's newest.
+    result = plan(novaops_release='2:34.0.0-1')
+    assert release(novaops_release='2:34.0.0-1') == 'gazpacho'
+    assert ('libvirt', 'live_migration_scheme', 'tls') in entries(result)
+    assert any(w.startswith('novaops_release: nova 2:34.0.0-1 is newer than the newest release the collection '
+                            'knows (gazpacho, nova 33)') for w in result['warnings'])
+    assert not any('newer than the newest' in w for w in plan()['warnings'])
+
+
+@pytest.mark.parametrize('distro, release, layout, first', [
+    # CentOS 7 libvirt 4.5.0: before 5.6, no TCP/TLS sockets.
+    ('redhat', 'stein', 'legacy', '/etc/libvirt/libvirtd.conf: listen_tls = 1, listen_tcp = 0, tls_port = "16514", '
+                                  'listen_addr = "192.168.2.11"'),
+    # Ubuntu 11.10 libvirt 0.9.2, upstart job libvirt-bin.
+    ('ubuntu', 'diablo', 'legacy', '/etc/libvirt/libvirtd.conf: listen_tls = 1, listen_tcp = 0, tls_port = "16514", '
+                                   'listen_addr = "192.168.2.11"'),
+    # Debian 13 libvirt 11.3: socket activation (libvirt 5.6 and later).
+    ('debian', 'epoxy', 'socket', '/etc/systemd/system/libvirtd-tls.socket.d/novaops-listen.conf: [Socket] '
+                                  'ListenStream=192.168.2.11:16514'),
+])
+def test_plan_names_the_libvirtd_listen_method_of_the_platform(distro, release, layout, first):
+    listen = plan(distro=distro, novaops_release=release)['libvirt_listen']
+    assert listen['layout'] == layout
+    assert listen['lines'][layout][0] == first
+    if release == 'diablo':
+        assert listen['lines'][layout][1] == '/etc/default/libvirt-bin: libvirtd_opts="-d -l" (the --listen flag)'
+    given = plan(libvirt_version='9.0.0', libvirt_modular=True)['libvirt_listen']
+    assert (given['layout'], given['source']) == ('modular', 'given')
+    assert sorted(plan(novaops_release='yoga')['libvirt_listen']['lines']) == ['legacy', 'modular', 'socket']
+    assert plan(live_migration_transport='ssh')['libvirt_listen'] is None
+
+
+def test_plan_has_the_iptables_lines_of_its_rules():
+    result = plan()
+    assert result['iptables_lines'] == lines(result) and result['ip6tables_lines'] == []

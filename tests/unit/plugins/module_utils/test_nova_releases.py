@@ -26,8 +26,30 @@ def test_release_table_order_and_versions():
     assert versions['zed'] == '26'
     assert versions['antelope'] == '27'
     assert versions['flamingo'] == '32'
+
+
+def test_release_table_has_no_gap():
+    """Every release from the oldest to the newest, in order: a missing one fails here.
+
+    Date versions: nova tags 2011.3 (diablo) to 2015.1.0 (kilo), two a year
+    from 2012.  Majors: tags 12.0.0 (liberty) to the newest, one each.
+    Series: two a year from 2023.1 (antelope).
+    """
+    dated = [r.nova_version for r in nr.RELEASES if '.' in r.nova_version]
+    assert dated == ['2011.3'] + ['%d.%d' % (year, half) for year in (2012, 2013, 2014) for half in (1, 2)] \
+        + ['2015.1']
     numbered = [int(r.nova_version) for r in nr.RELEASES if '.' not in r.nova_version]
-    assert numbered == list(range(12, 34))
+    assert numbered[0] == 12
+    assert numbered == list(range(12, numbered[-1] + 1))
+    assert [r.nova_version for r in nr.RELEASES] == dated + [str(n) for n in numbered]
+    series = [r.series for r in nr.RELEASES if r.series]
+    assert [r.nova_version for r in nr.RELEASES if r.series][0] == '27'
+    assert all(r.series for r in nr.RELEASES[nr.release_index('antelope'):])
+    assert series == ['%d.%d' % (2023 + i // 2, 1 + i % 2) for i in range(len(series))]
+    names = nr.RELEASE_NAMES
+    # From austin on, names run through the alphabet (diablo d ... zed z,
+    # antelope a again): each name starts with the letter after the last one.
+    assert all(ord(b[0]) - ord(a[0]) in (1, -25) for a, b in zip(names, names[1:]))
 
 
 @pytest.mark.parametrize('series, name', [
@@ -94,12 +116,30 @@ def test_release_from_version(version, release):
     assert nr.release_from_version(version) == release
 
 
-@pytest.mark.parametrize('bad', ['', 'foo', '2023.1', '2016.1.0', '11.0.0', '34.0.0',
+@pytest.mark.parametrize('bad', ['', 'foo', '2023.1', '2016.1.0', '11.0.0', '2030.1',
                                  '2014', 'v26.0.0', None, 26])
 def test_release_from_version_rejects(bad):
     with pytest.raises(ValueError) as err:
         nr.release_from_version(bad)
     assert 'cannot map nova package version' in str(err.value)
+
+
+@pytest.mark.parametrize('version', ['34.0.0', '2:34.0.0~b1-1', '35.1.0-1.el10', '120.0.0'])
+def test_release_from_version_newer_than_the_table(version):
+    # 2026.2 "Hibiscus" is nova 34 (in development): planned as the newest known release, with a warning.
+    warnings = []
+    assert nr.release_from_version(version, warnings) == 'gazpacho'
+    assert nr.release_from_version(version) == 'gazpacho'
+    assert nr.newer_than_known(version)
+    assert warnings == [nr.version_warning(version)]
+    assert warnings[0].startswith('nova %s is newer than the newest release the collection knows (gazpacho, '
+                                  'nova 33): planned as gazpacho' % version)
+
+
+@pytest.mark.parametrize('version', ['33.0.0', '2011.3', '11.0.0', 'foo', None, '2016.1'])
+def test_no_version_warning_for_known_or_unmappable(version):
+    assert nr.version_warning(version) is None
+    assert not nr.newer_than_known(version)
 
 
 # ----------------------------------------------------------- service sets
@@ -140,8 +180,11 @@ def test_serial_console_boundary():
     assert juno['defaults']['serial_port_range'] == '10000:20000'
     assert juno['defaults']['serial_base_url'] == 'ws://127.0.0.1:6083/'
     assert juno['defaults']['serialproxy_port'] == 6083
-    assert nr.features('mitaka')['serial']['listen'] == ('serial_console', 'listen')
-    assert nr.features('newton')['serial']['listen'] is None
+    # [serial_console] listen: defined 2014.2 nova/console/serial.py to 13.0.0, never
+    # read (2014.2 driver.py binds to CONF.serial_console.proxyclient_address).
+    for release in ('juno', 'mitaka', 'newton'):
+        assert nr.features(release)['serial']['listen'] is None
+    assert nr.SERIAL_LISTEN == ('juno', 'mitaka')
 
 
 def test_spice_boundary_and_proxy_options():

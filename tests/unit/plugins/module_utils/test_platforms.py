@@ -154,7 +154,12 @@ def test_detect_and_release_overrides():
 
 def test_nova_release_default_packages_unchanged():
     assert platforms.nova_packages() == ['nova-common', 'openstack-nova-common', 'python3-nova', 'nova-compute',
-                                         'openstack-nova-compute']
+                                         'openstack-nova-compute', 'openstack-nova']
+
+
+def test_diablo_rpm_is_one_openstack_nova_package():
+    # Fedora openstack-nova 2011.3 spec: "Collapse all sub-packages into openstack-nova".
+    assert platforms.platform('redhat')['nova_packages'][-1] == 'openstack-nova'
 
 
 @pytest.fixture

@@ -20,7 +20,8 @@ from ansible_collections.novaops.console_migration.tests.unit.plugins.modules.mo
 )
 
 
-DEFAULTS = ['nova-common', 'openstack-nova-common', 'python3-nova', 'nova-compute', 'openstack-nova-compute']
+DEFAULTS = ['nova-common', 'openstack-nova-common', 'python3-nova', 'nova-compute', 'openstack-nova-compute',
+            'openstack-nova']
 DPKG_QUERY = ['/usr/bin/dpkg-query', '-W', '--showformat=${Package}\\t${Status}\\t${Version}\\n'] + DEFAULTS
 RPM_QUERY = ['/usr/bin/rpm', '-q', '--qf', '%{NAME}\\t%{EPOCHNUM}:%{VERSION}-%{RELEASE}\\n'] + DEFAULTS
 APT_POLICY = ['/usr/bin/apt-cache', 'policy'] + DEFAULTS
@@ -256,13 +257,24 @@ def test_yum_info_when_there_is_no_dnf(monkeypatch):
 # -- unmappable versions and errors ---------------------------------------------
 
 def test_unmappable_installed_version_warns_and_gives_no_release(monkeypatch):
-    host = make_host(monkeypatch, dpkg_query=(0, 'nova-common\tinstall ok installed\t2:99.0.0-1\n', ''))
+    host = make_host(monkeypatch, dpkg_query=(0, 'nova-common\tinstall ok installed\t2:11.0.0-1\n', ''))
     result = run({'packages': ['nova-common']})
     assert outcome(result) == {
-        'installed': True, 'package': 'nova-common', 'version': '2:99.0.0-1', 'candidate_version': None,
+        'installed': True, 'package': 'nova-common', 'version': '2:11.0.0-1', 'candidate_version': None,
         'release': None, 'source': 'installed', 'package_manager': 'dpkg'}
-    assert host.warnings == ['cannot map version 2:99.0.0-1 of nova-common to a Nova release; release is null']
-    assert result['msg'] == 'nova-common 2:99.0.0-1 is installed (unknown release)'
+    assert host.warnings == ['cannot map version 2:11.0.0-1 of nova-common to a Nova release; release is null']
+    assert result['msg'] == 'nova-common 2:11.0.0-1 is installed (unknown release)'
+
+
+def test_version_newer_than_the_table_gives_the_newest_with_a_warning(monkeypatch):
+    # 2026.2 "Hibiscus" is nova 34, after the table's newest (gazpacho, 33).
+    host = make_host(monkeypatch, dpkg_query=(0, 'nova-common\tinstall ok installed\t2:34.0.0~b1-1\n', ''))
+    result = run({'packages': ['nova-common']})
+    assert (result['release'], result['source']) == ('gazpacho', 'installed')
+    assert len(host.warnings) == 1
+    assert host.warnings[0].startswith('nova 2:34.0.0~b1-1 is newer than the newest release the collection knows '
+                                       '(gazpacho, nova 33): planned as gazpacho')
+    assert result['msg'] == 'nova-common 2:34.0.0~b1-1 is installed (gazpacho)'
 
 
 def test_unmappable_candidate_warns(monkeypatch):
