@@ -356,6 +356,10 @@ def check_platform(c):
         release = resolve_release(c.values.get('novaops_release'))
     except ValueError as err:
         c.fail('novaops_release', str(err), None)
+    given = c.values.get('novaops_release')
+    newer = nr.version_warning(given) if isinstance(given, str) else None
+    if newer:
+        c.warnings.append('novaops_release: %s' % newer)
     backend = c.values.get('novaops_firewall_backend')
     if backend not in FIREWALL_BACKENDS:
         c.fail('novaops_firewall_backend', '%r is not a firewall backend' % (backend,))
@@ -809,7 +813,7 @@ def _plan_proxy(ctx, feats, plan):
                                                         for s in fallback))))
     if release == 'diablo':
         plan['warnings'].append("package and service names of diablo's nova-vncproxy come from the diablo "
-                                'install guide (Ubuntu nova-vncproxy, RHEL openstack-nova-vncproxy)')
+                                'install guide (Ubuntu nova-vncproxy; RHEL package openstack-nova, service openstack-nova-vncproxy)')
     if 'novnc' in types and not feats['novncproxy_in_nova'] and release != 'diablo':
         plan['warnings'].append('on %s nova-novncproxy is shipped by the noVNC project, not by nova: '
                                 'check the package name of your distribution' % release)

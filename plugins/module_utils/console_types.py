@@ -61,7 +61,8 @@ TYPES = (
             # nova-novncproxy "provided by an external project" (noVNC).
             {'name': 'nova-vncproxy', 'span': ('diablo', 'diablo'), 'clean_up': 'next',
              'names': {'debian': ('nova-vncproxy', 'nova-vncproxy'), 'ubuntu': ('nova-vncproxy', 'nova-vncproxy'),
-                       'redhat': ('openstack-nova-vncproxy', 'openstack-nova-vncproxy')}},
+                       # Fedora's 2011.3 openstack-nova.spec: one openstack-nova package
+                       'redhat': ('openstack-nova', 'openstack-nova-vncproxy')}},
             {'name': 'nova-novncproxy', 'span': ('essex', None),
              'names': {'debian': ('nova-consoleproxy', 'nova-novncproxy'),
                        'ubuntu': ('nova-novncproxy', 'nova-novncproxy'),

@@ -186,6 +186,9 @@ def plan_host(me, roles, settings, read, facts, groups, view, previous=None, is_
         table = dict((name, value) for name, value in values.items()
                      if name in setting_names([role]) or name.startswith(PREFIXES.get(role, '-')))
         table.update(common, host_ports=[port for ports in others for port in ports])
+        if role == 'compute_console':
+            # before juno the displays must listen on 0.0.0.0 for live migration
+            table['live_migration_planned'] = 'live_migration' in roles or bool((previous or {}).get('live_migration'))
         try:
             if role == 'live_migration':
                 table['live_migration_peers'] = [host['migration_address'] for name, host in sorted(view['computes'].items())

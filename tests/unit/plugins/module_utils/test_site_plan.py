@@ -195,3 +195,14 @@ def test_reserved_ports_follow_the_libvirt_ports_and_typos_are_warned_of():
     opened = ' '.join(str(r['port']) for r in serial)
     assert '16599' in opened and '16601' in opened and '16600' not in opened.split(':')
     assert any(w.startswith('compute_console: compute_console_vnc_port_rang: unknown variable') for w in plans['warnings'])
+
+
+def test_before_juno_a_migrating_compute_listens_on_every_address():
+    host_read = read('compute1')
+    host_read.update(release='grizzly')
+    plans = sp.plan_host('compute1', ['compute_console', 'live_migration'], {}, host_read, facts('compute1'),
+                         GROUPS, view())
+    listen = [e for e in plans['compute_console']['nova_conf'] if e['option'] == 'vncserver_listen']
+    assert [e['value'] for e in listen] == ['0.0.0.0']
+    alone = sp.plan_host('compute1', ['compute_console'], {}, host_read, facts('compute1'), GROUPS, view())
+    assert [e['value'] for e in alone['compute_console']['nova_conf'] if e['option'] == 'vncserver_listen'] == ['10.0.0.12']
