@@ -183,8 +183,9 @@ def plan_host(me, roles, settings, read, facts, groups, view, previous=None, is_
         if role not in roles:
             continue
         others = [result[other]['ports'] for other in ROLES if other != role and result[other]]
+        names = set(setting_names([role]))
         table = dict((name, value) for name, value in values.items()
-                     if name in setting_names([role]) or name.startswith(PREFIXES.get(role, '-')))
+                     if name in names or name.startswith(PREFIXES.get(role, '-')))
         table.update(common, host_ports=[port for ports in others for port in ports])
         if role == 'compute_console':
             # before juno the displays must listen on 0.0.0.0 for live migration
