@@ -156,7 +156,7 @@ earlier = set(str(v) for v in releases) - {version}
 allowed = {version} | earlier
 stated = {}          # (type, name) -> top-level version_added
 found = []
-skip_dirs = {'module_utils', 'doc_fragments', 'plugin_utils'}
+skip_dirs = {'module_utils', 'doc_fragments', 'plugin_utils', 'action'}  # action plugins: documented by their module file
 for path in sorted(glob.glob(os.path.join(copy, 'plugins/*/*.py'))):
     ptype = os.path.basename(os.path.dirname(path))
     if ptype in skip_dirs or os.path.basename(path) == '__init__.py':
