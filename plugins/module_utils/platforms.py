@@ -95,6 +95,9 @@ _DEBIAN = {
         # Removed with nova-xvpvncproxy in Debian's 2:21.0.0~rc1-1 (ussuri).
         'nova-console': ('nova-console', 'nova-console'),
     },
+    # Before the split into libvirt-daemon-system and libvirt-clients (Debian 9,
+    # Ubuntu 16.10: newton), one libvirt-bin package.
+    'until': (('mitaka', {'packages': {'libvirt': ('libvirt-bin',)}}),),
     # 'types' (per console type) from console_types.
     'console_default_file': {
         'path': '/etc/default/nova-consoleproxy',

@@ -833,3 +833,16 @@ def test_plan_names_the_libvirtd_listen_method_of_the_platform(distro, release, 
 def test_plan_has_the_iptables_lines_of_its_rules():
     result = plan()
     assert result['iptables_lines'] == lines(result) and result['ip6tables_lines'] == []
+
+
+@pytest.mark.parametrize('distro, release, packages', [
+    ('ubuntu', 'diablo', ['libvirt-bin']),
+    ('ubuntu', 'mitaka', ['libvirt-bin']),
+    ('ubuntu', 'newton', LIBVIRT['ubuntu']),
+    ('debian', 'mitaka', ['libvirt-bin']),
+    ('debian', 'victoria', LIBVIRT['debian']),
+    ('redhat', 'diablo', LIBVIRT['redhat']),
+])
+def test_libvirt_packages_of_the_release(distro, release, packages):
+    """Debian and Ubuntu packaged libvirt as one libvirt-bin until the split of Debian 9 / Ubuntu 16.10."""
+    assert plan(distro=distro, novaops_release=release)['packages'] == packages
