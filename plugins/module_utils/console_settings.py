@@ -585,8 +585,9 @@ def _validate_compute(c, ctx):
         listen = listen or mgmt
         if release is not None and 'serial' in types and nr.cached_features(release)['serial']['listen'] is None \
                 and serial_listen_given and serial_listen_given != mgmt:
-            c.warnings.append('compute_console_serial_listen: ignored, %s has no [serial_console] listen '
-                              '(removed after %s)' % (release, nr.SERIAL_LISTEN[1]))
+            c.warnings.append('compute_console_serial_listen: ignored on %s: nova never reads [serial_console] '
+                              'listen (defined from %s to %s, unused); the serial ports are bound to the '
+                              'management address' % (release, nr.SERIAL_LISTEN[0], nr.SERIAL_LISTEN[1]))
         serial_listen = serial_listen_given or mgmt
         if ctx['backend'] == 'none' and listen in ('0.0.0.0', '::'):
             c.warnings.append('compute_console_server_listen: %s with novaops_firewall_backend none: the '

@@ -203,7 +203,7 @@ def test_juno_serial_console_compute_matches_the_admin_guide():
     assert plan['packages'] == [] and plan['services'] == {'enable': [], 'disable': []}
 
 
-def test_serial_listen_defaults_to_management_and_disappears_after_mitaka():
+def test_serial_listen_is_never_written_and_warns_when_set():
     mitaka = present(compute_plan(novaops_release='mitaka', novaops_console_types=['serial'],
                                   compute_console_serial_base_url='wss://console.example.org:6083/'))
     # 13.0.0 defines [serial_console] listen, the driver binds to proxyclient_address.
