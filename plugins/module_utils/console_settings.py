@@ -100,6 +100,9 @@ EXPECTED = {
     'console_proxy_ssl_cert': 'an absolute path such as /etc/pki/tls/certs/console.pem, or empty',
     'console_proxy_ssl_key': 'an absolute path such as /etc/pki/tls/private/console.key, or empty',
     'console_proxy_ssl_only': 'true or false',
+    'console_proxy_ssl_minimum_version': 'one of %s, or empty' % ', '.join(nr.PROXY_SSL_MINIMUM_VERSIONS),
+    'console_proxy_ssl_ciphers': 'an OpenSSL cipher list such as ECDHE+AESGCM:ECDHE+CHACHA20, or empty',
+    'console_proxy_allowed_origins': "a list of host names or IP addresses such as ['console.example.org']",
     'console_proxy_allowed_sources': "a list of IPv4/IPv6 addresses or CIDRs such as ['203.0.113.0/24']",
     'compute_console_management_address': 'the IP address of the compute host on the management network, e.g. 192.168.1.2',
     'compute_console_server_listen': 'an IP address such as 192.168.1.2 or 0.0.0.0, or empty for the management address',
@@ -227,6 +230,20 @@ def check_port_range(value):
         if 1 <= first <= last <= 65535:
             return first, last
     raise ValueError('%r is not a port range N:M' % (value,))
+
+
+def check_choice(value, choices):
+    """One of ``choices``."""
+    if not isinstance(value, str) or value.strip() not in choices:
+        raise ValueError('%r is not one of %s' % (value, ', '.join(choices)))
+    return value.strip()
+
+
+def check_ciphers(value):
+    """An OpenSSL cipher list: one line of cipher names, ``:+!-@=`` and commas."""
+    if not isinstance(value, str) or not re.match(r'^[A-Za-z0-9_.:+!@=,-]+$', value.strip()):
+        raise ValueError('%r is not an OpenSSL cipher list' % (value,))
+    return value.strip()
 
 
 def check_abs_path(value):
@@ -516,10 +533,28 @@ def _validate_proxy(c, ctx):
             c.fail('console_proxy_ssl_cert', '%s has no TLS options for its console proxy' % ctx['release'],
                    'empty on %s' % ctx['release'])
 
+    minimum = c.optional('console_proxy_ssl_minimum_version', check_choice, nr.PROXY_SSL_MINIMUM_VERSIONS)
+    ciphers = c.optional('console_proxy_ssl_ciphers', check_ciphers)
+    origins = c.items('console_proxy_allowed_origins', check_host)
+    feats = nr.cached_features(ctx['release'])['proxy_access'] if ctx['release'] is not None else None
+    for var, value, option in (('console_proxy_ssl_minimum_version', minimum, 'ssl_minimum_version'),
+                               ('console_proxy_ssl_ciphers', ciphers, 'ssl_ciphers')):
+        if not value:
+            continue
+        if cert == '' or key == '':
+            c.fail(var, 'has no effect without console_proxy_ssl_cert and console_proxy_ssl_key',
+                   'empty, or set the certificate and key paths')
+        elif feats is not None and feats[option] is None:
+            c.fail(var, '%s has no [console] %s (from %s on)' % (ctx['release'], option, nr.PROXY_SSL_OPTIONS[0]),
+                   'empty on %s' % ctx['release'])
+    if origins and feats is not None and feats['allowed_origins'] is None:
+        c.fail('console_proxy_allowed_origins', '%s has no allowed origins option (from %s on)'
+               % (ctx['release'], nr.ALLOWED_ORIGINS_IN_DEFAULT[0]), 'empty on %s' % ctx['release'])
+
     sources = c.items('console_proxy_allowed_sources', check_source)
     _iptables_ipv4_only(c, ctx, 'console_proxy_allowed_sources', sources)
     ctx.update(hosts=hosts, ports=ports, cert=cert, key=key, ssl_only=ssl_only, sources=sources,
-               listen_ports=entries)
+               listen_ports=entries, ssl_minimum_version=minimum, ssl_ciphers=ciphers, allowed_origins=origins or [])
 
 
 def _iptables_ipv4_only(c, ctx, var, sources):
@@ -842,6 +877,9 @@ def _plan_proxy(ctx, feats, plan):
             conf.set('proxy_tls', 'key', ctx['key'])
         if ctx['ssl_only']:
             conf.set('proxy_tls', 'ssl_only', True)
+        for option in ('ssl_minimum_version', 'ssl_ciphers', 'allowed_origins'):
+            if ctx[option]:
+                conf.set('proxy_access', option, ctx[option])
         plan['nova_conf'] = conf.entries()
 
     default_file = platforms.platform(distro)['console_default_file']

@@ -293,6 +293,15 @@ KEYMAP = (None, 'ussuri')
 # nova/conf/novnc.py and later register them without a group (DEFAULT); zed
 # docs list them as plain --ssl_only/--cert/--key.
 PROXY_TLS = ('essex', None)
+# 12.0.0 nova/console/websocketproxy.py: [DEFAULT] console_allowed_origins;
+# 15.0.0 nova/conf/console.py: [console] allowed_origins (deprecated_group
+# DEFAULT, deprecated_name console_allowed_origins).
+ALLOWED_ORIGINS_IN_DEFAULT = ('liberty', 'newton')
+ALLOWED_ORIGINS = ('ocata', None)
+# 21.0.0 nova/conf/console.py: [console] ssl_ciphers and ssl_minimum_version
+# (choices default, tlsv1_1, tlsv1_2, tlsv1_3, as websockify's SSL_OPTIONS).
+PROXY_SSL_OPTIONS = ('ussuri', None)
+PROXY_SSL_MINIMUM_VERSIONS = ('default', 'tlsv1_1', 'tlsv1_2', 'tlsv1_3')
 # Diablo nova/virt/libvirt/connection.py defines live_migration_uri/_flag,
 # block_migration_flag, live_migration_bandwidth in DEFAULT.  See UNVERIFIED
 # for the move to [libvirt].
@@ -490,6 +499,18 @@ def _proxy_tls(idx):
     return _group_options(idx, PROXY_TLS, 'DEFAULT', ('ssl_only', 'cert', 'key'))
 
 
+def _proxy_access(idx):
+    """The proxies' Origin check and TLS protocol options."""
+    opts = _group_options(idx, PROXY_SSL_OPTIONS, 'console', ('ssl_minimum_version', 'ssl_ciphers'))
+    if _in(idx, ALLOWED_ORIGINS):
+        opts['allowed_origins'] = ('console', 'allowed_origins')
+    elif _in(idx, ALLOWED_ORIGINS_IN_DEFAULT):
+        opts['allowed_origins'] = ('DEFAULT', 'console_allowed_origins')
+    else:
+        opts['allowed_origins'] = None
+    return opts
+
+
 def _migration(idx):
     group = 'libvirt' if _in(idx, LIBVIRT_GROUP_FOR_MIGRATION) else 'DEFAULT'
     flags = _in(idx, MIGRATION_FLAGS)
@@ -600,6 +621,7 @@ def features(release):
         'spice': _spice(idx),
         'serial': _serial(idx),
         'proxy_tls': _proxy_tls(idx),
+        'proxy_access': _proxy_access(idx),
         'migration': _migration(idx),
         'live_migration_uri_deprecated': _in(idx, LIVE_MIGRATION_URI_DEPRECATED),
         'live_migration_tunnelled_deprecated': _in(idx, LIVE_MIGRATION_TUNNELLED_DEPRECATED),

@@ -33,6 +33,9 @@ CONSOLE_PROXY = {
     'console_proxy_ssl_cert': '',
     'console_proxy_ssl_key': '',
     'console_proxy_ssl_only': False,
+    'console_proxy_ssl_minimum_version': '',
+    'console_proxy_ssl_ciphers': '',
+    'console_proxy_allowed_origins': [],
     'console_proxy_allowed_sources': ['0.0.0.0/0'],
 }
 # Per console type: console_proxy_<type>_host and _port.

@@ -1056,3 +1056,55 @@ def test_debian_xvpvnc_up_to_train():
     compute = compute_plan(distro='debian', novaops_release='train', novaops_console_types=['xvpvnc'],
                            compute_console_xvpvncproxy_base_url='http://172.24.1.1:6081/console')
     assert present(compute)[('vnc', 'xvpvncproxy_base_url')] == 'http://172.24.1.1:6081/console'
+
+
+# ----------------------------------------------- proxy TLS versions, ciphers, origins
+TLS = {'console_proxy_ssl_cert': '/etc/nova/console.pem', 'console_proxy_ssl_key': '/etc/nova/console.key'}
+PROXY_BASE = {'role': 'console_proxy', 'distro': 'debian', 'novaops_console_types': ['novnc']}
+
+
+def test_proxy_tls_version_ciphers_and_origins_from_ussuri():
+    plan = proxy_plan(novaops_release='ussuri', console_proxy_ssl_minimum_version='tlsv1_2',
+                      console_proxy_ssl_ciphers='ECDHE+AESGCM:ECDHE+CHACHA20',
+                      console_proxy_allowed_origins=['console.example.org', '203.0.113.7'], **TLS)
+    conf = present(plan)
+    assert conf[('console', 'ssl_minimum_version')] == 'tlsv1_2'
+    assert conf[('console', 'ssl_ciphers')] == 'ECDHE+AESGCM:ECDHE+CHACHA20'
+    assert conf[('console', 'allowed_origins')] == ['console.example.org', '203.0.113.7']
+    assert ('DEFAULT', 'console_allowed_origins') in absent(plan)
+
+
+def test_allowed_origins_where_each_release_reads_them():
+    # 12.0.0 nova/console/websocketproxy.py, 15.0.0 nova/conf/console.py
+    liberty = present(proxy_plan(novaops_release='liberty', console_proxy_allowed_origins=['lb.example.org']))
+    assert liberty[('DEFAULT', 'console_allowed_origins')] == ['lb.example.org']
+    assert ('console', 'allowed_origins') not in liberty
+    ocata = present(proxy_plan(novaops_release='ocata', console_proxy_allowed_origins=['lb.example.org']))
+    assert ocata[('console', 'allowed_origins')] == ['lb.example.org']
+    unset = proxy_plan(novaops_release='zed')
+    assert not any(e['option'].endswith('allowed_origins') for e in unset['nova_conf'])
+
+
+def test_proxy_tls_options_refused_on_older_releases_and_without_a_certificate():
+    train = problems(dict(PROXY_BASE, novaops_release='train', console_proxy_ssl_minimum_version='tlsv1_2', **TLS))
+    assert train == ['console_proxy_ssl_minimum_version: train has no [console] ssl_minimum_version (from ussuri on) '
+                     '(expected empty on train)']
+    kilo = problems(dict(PROXY_BASE, novaops_release='kilo', console_proxy_allowed_origins=['lb.example.org']))
+    assert kilo[0].startswith('console_proxy_allowed_origins: kilo has no allowed origins option (from liberty on)')
+    plain = problems(dict(PROXY_BASE, novaops_release='zed', console_proxy_ssl_ciphers='HIGH:!aNULL'))
+    assert plain == ['console_proxy_ssl_ciphers: has no effect without console_proxy_ssl_cert and '
+                     'console_proxy_ssl_key (expected empty, or set the certificate and key paths)']
+
+
+@pytest.mark.parametrize('var, value', [
+    ('console_proxy_ssl_minimum_version', 'tlsv1_0'),
+    ('console_proxy_ssl_minimum_version', 'TLSv1.2'),
+    ('console_proxy_ssl_ciphers', 'HIGH\nLOW'),
+    ('console_proxy_ssl_ciphers', 'HIGH; rm'),
+    ('console_proxy_allowed_origins', ['https://lb.example.org']),
+    ('console_proxy_allowed_origins', ['lb example']),
+])
+def test_bad_proxy_tls_and_origin_values_name_the_variable(var, value):
+    found = problems(dict(PROXY_BASE, novaops_release='zed', **dict(TLS, **{var: value})))
+    assert len(found) == 1 and found[0].startswith(var + ': ')
+    assert '(expected ' in found[0]
