@@ -16,7 +16,7 @@ from ansible_collections.novaops.console_migration.plugins.module_utils import s
 from ansible_collections.novaops.console_migration.plugins.module_utils.console_settings import SettingsError
 
 # What is read of each other host.
-OTHER_HOST_VARS = ('live_migration_address', 'compute_console_management_address')
+OTHER_HOST_VARS = ('live_migration_address', 'compute_console_management_address', 'console_proxy_ssl_cert')
 
 
 def _native(value):

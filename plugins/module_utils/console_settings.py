@@ -132,6 +132,9 @@ DISPLAY_PORT_MIN = 5900
 # Internal key: the compute host also takes the live_migration role.
 MIGRATION_KEY = 'live_migration_planned'
 EXPECTED[MIGRATION_KEY] = 'true or false'
+# Internal key: every console proxy serves TLS (built URLs are https/wss).
+PROXY_TLS_KEY = 'proxy_tls'
+EXPECTED[PROXY_TLS_KEY] = 'true or false'
 
 _HOSTNAME_RE = re.compile(r'^(?=.{1,253}\.?$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?'
                           r'(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$')
@@ -681,6 +684,7 @@ def _console_urls(c, types, release):
             for t in ct.TYPES))
     missing = [ct.get(name)['url_var'] for name in CONSOLE_TYPES
                if name in types and _is_unset(c.values.get(ct.get(name)['url_var']))]
+    tls = c.check(PROXY_TLS_KEY, lambda value: value is not None and parse_bool(value))
     if missing and not _is_unset(c.values.get(PUBLIC_HOST)):
         try:
             public = check_host(c.values.get(PUBLIC_HOST))
@@ -694,6 +698,8 @@ def _console_urls(c, types, release):
         if url == '' and name in types:
             if public:
                 url = ct.built_url(name, public, lambda first: release is not None and nr.at_least(release, first))
+                if tls:
+                    url = scheme + 's' + url[len(scheme):]
                 derived.append(name)
                 origin = ', built from %s %s,' % (PUBLIC_HOST, public)
             elif _is_unset(c.values.get(PUBLIC_HOST)):

@@ -79,7 +79,8 @@ def inventory_view(hosts):
     """What the plans need of the hosts read in this run.
 
     ``hosts``: name -> {'groups': [...], 'facts': ansible_facts, 'read': the host_facts result,
-    'live_migration_address': ..., 'compute_console_management_address': ...} (unset ones missing).
+    'live_migration_address': ..., 'compute_console_management_address': ..., 'console_proxy_ssl_cert': ...}
+    (unset ones missing).
     Hosts without a read (not in the run, or failed) are left out, as their addresses are unknown.
     """
     view = {'proxies': [], 'computes': {}}
@@ -90,7 +91,8 @@ def inventory_view(hosts):
             continue
         address = default_address(host.get('facts'))
         if GROUPS['console_proxy'] in groups:
-            view['proxies'].append({'name': name, 'address': address})
+            view['proxies'].append({'name': name, 'address': address,
+                                    'tls': _given(host.get('console_proxy_ssl_cert'))})
         if GROUPS['live_migration'] in groups:
             view['computes'][name] = {
                 'migration_address': (host.get('live_migration_address')
@@ -190,6 +192,8 @@ def plan_host(me, roles, settings, read, facts, groups, view, previous=None, is_
         if role == 'compute_console':
             # before juno the displays must listen on 0.0.0.0 for live migration
             table['live_migration_planned'] = 'live_migration' in roles or bool((previous or {}).get('live_migration'))
+            # URLs built for clients are https/wss when every proxy serves TLS
+            table['proxy_tls'] = bool(view['proxies']) and all(p['tls'] for p in view['proxies'])
         try:
             if role == 'live_migration':
                 table['live_migration_peers'] = [host['migration_address'] for name, host in sorted(view['computes'].items())

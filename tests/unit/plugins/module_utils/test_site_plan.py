@@ -206,3 +206,22 @@ def test_before_juno_a_migrating_compute_listens_on_every_address():
     assert [e['value'] for e in listen] == ['0.0.0.0']
     alone = sp.plan_host('compute1', ['compute_console'], {}, host_read, facts('compute1'), GROUPS, view())
     assert [e['value'] for e in alone['compute_console']['nova_conf'] if e['option'] == 'vncserver_listen'] == ['10.0.0.12']
+
+
+def _url(plans, option):
+    return [e for e in plans['compute_console']['nova_conf'] if e['option'] == option][0]['value']
+
+
+def test_urls_built_for_clients_follow_the_proxies_tls():
+    settings = {'novaops_console_types': ['novnc', 'serial']}
+    tls = view(proxy1={'console_proxy_ssl_cert': '/etc/nova/console.pem'})
+    secure = plan('compute1', settings, the_view=tls)
+    assert _url(secure, 'novncproxy_base_url') == 'https://proxy1:6080/vnc_lite.html'
+    assert _url(secure, 'base_url') == 'wss://proxy1:6083/'
+    plain = plan('compute1', settings)
+    assert _url(plain, 'novncproxy_base_url') == 'http://proxy1:6080/vnc_lite.html'
+    assert _url(plain, 'base_url') == 'ws://proxy1:6083/'
+    # a URL the operator set is kept as given
+    given = plan('compute1', dict(settings, compute_console_novncproxy_base_url='http://lb.example.org:80/vnc_lite.html'),
+                 the_view=tls)
+    assert _url(given, 'novncproxy_base_url') == 'http://lb.example.org:80/vnc_lite.html'
