@@ -42,6 +42,8 @@ options:
         C(client_key) as absolute controller paths, all five or none), C(live_migration_align_ids) with
         C(live_migration_nova_uid), C(live_migration_nova_gid), C(live_migration_qemu_uid) and
         C(live_migration_qemu_gid) (integers or null), and C(live_migration_multipath).
+      - C(live_migration_pki_renew_days) (days, V(0) to V(1824)) is checked and left to the role, which issues
+        a certificate of the private CA again when it expires within that many days.
       - C(live_migration_force_id_change) is accepted and left to M(novaops.console_migration.host_plan) (its
         C(ids.force)).
       - C(host_ports) is the list of C(ports) of the host's other plans (console_plan); the libvirt port of the

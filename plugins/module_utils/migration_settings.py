@@ -130,6 +130,7 @@ EXPECTED = {
     'live_migration_port_min': 'an integer from 1024 to 65535, at most live_migration_port_max, e.g. 49152',
     'live_migration_port_max': 'an integer from 1024 to 65535, at least live_migration_port_min, e.g. 49215',
     'live_migration_bandwidth': 'an integer >= 0 in MiB/s, 0 for no limit set',
+    'live_migration_pki_renew_days': 'an integer of days from 0 to 1824, e.g. 30',
     'live_migration_permit_post_copy': 'true, false or null (not set)',
     'live_migration_permit_auto_converge': 'true, false or null (not set)',
     'live_migration_tls_files': 'a dict with all of %s as absolute controller paths, or {} for none'
@@ -246,6 +247,8 @@ def _validate(settings):
                    % (release, key, nr.LIVE_MIGRATION_PERMIT[0]), 'null (not set) on %s' % release)
 
     tls_files = _validate_tls_files(c)
+    # The private CA issues certificates for 1825 days.
+    c.check('live_migration_pki_renew_days', check_int, 0, 1824, 'an integer of days')
     if tls_files and transport in ('tcp', 'ssh'):
         c.warnings.append('live_migration_tls_files: ignored, live_migration_transport is %s' % transport)
         tls_files = {}

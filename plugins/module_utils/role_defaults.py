@@ -74,6 +74,7 @@ LIVE_MIGRATION = {
     'live_migration_permit_post_copy': None,
     'live_migration_permit_auto_converge': None,
     'live_migration_tls_files': {},
+    'live_migration_pki_renew_days': 30,
     'live_migration_align_ids': True,
     'live_migration_nova_uid': None,
     'live_migration_nova_gid': None,

@@ -846,3 +846,10 @@ def test_plan_has_the_iptables_lines_of_its_rules():
 def test_libvirt_packages_of_the_release(distro, release, packages):
     """Debian and Ubuntu packaged libvirt as one libvirt-bin until the split of Debian 9 / Ubuntu 16.10."""
     assert plan(distro=distro, novaops_release=release)['packages'] == packages
+
+
+@pytest.mark.parametrize('value', [-1, 1825, 'soon', True])
+def test_renew_days_out_of_range_names_the_variable(value):
+    found = problems(live_migration_pki_renew_days=value)
+    assert len(found) == 1 and found[0].startswith('live_migration_pki_renew_days: ')
+    assert 'expected an integer of days from 0 to 1824' in found[0]
