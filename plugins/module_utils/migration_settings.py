@@ -273,7 +273,7 @@ def _validate(settings):
                'live_migration_tunnelled exists from %s on' % (release, nr.LIVE_MIGRATION_TUNNELLED[0]),
                'null (not set) on %s' % release)
         tunnelled_var = None
-    native = _validate_native_tls(c, settings, release, distro, transport, tunnelled_var)
+    native, native_off = _validate_native_tls(c, settings, release, distro, transport, tunnelled_var)
 
     tls_files = _validate_tls_files(c)
     if tls_files and transport in ('tcp', 'ssh'):
@@ -293,7 +293,8 @@ def _validate(settings):
     ctx.update(distro=distro, release=release, backend=backend, transport=transport, tcp_auth=tcp_auth,
                sasl=sasl, username=username, address=address, peers=peers, tcp_port=tcp_port,
                tls_port=tls_port, port_min=port_min, port_max=port_max, bandwidth=bandwidth, permits=permits,
-               tls_files=tls_files, native_tls=native, tunnelled=tunnelled_var, align=align, ids=ids, multipath=multipath, listen_ports=listen_ports,
+               tls_files=tls_files, native_tls=native, native_off=native_off,
+               tunnelled=tunnelled_var, align=align, ids=ids, multipath=multipath, listen_ports=listen_ports,
                warnings=c.warnings)
     return ctx
 
@@ -308,13 +309,13 @@ def _libvirt_version(settings, distro, release):
 
 
 def _validate_native_tls(c, settings, release, distro, transport, tunnelled):
-    """Whether QEMU encrypts the migration stream itself (True/False), None when invalid."""
+    """(on, why off): on is True, False, or None when invalid."""
     var = 'live_migration_native_tls'
     wanted = c.check(var, _auto_bool)
     if wanted is None or release is None or transport is None:
-        return None
+        return None, None
     if wanted is False:
-        return False
+        return False, 'false'
     reasons = []
     if nr.features(release)['migration']['live_migration_with_native_tls'] is None:
         reasons.append(('novaops_release', 'novaops_release %s has no [libvirt] live_migration_with_native_tls '
@@ -334,14 +335,10 @@ def _validate_native_tls(c, settings, release, distro, transport, tunnelled):
     if wanted is True:
         for _key, why in reasons:
             c.fail(var, 'true is refused: %s' % why, 'auto or false')
-        return None if reasons else True
+        return (None, None) if reasons else (True, None)
     if not reasons:
-        return True
-    # auto: off; say so where the stream would otherwise be encrypted by default.
-    if any(key == 'libvirt_version' for key, _why in reasons) and len(reasons) == 1:
-        c.warnings.append('%s: auto is off, %s (QEMU native TLS needs libvirt %d.%d and QEMU 2.11)'
-                          % ((var, reasons[0][1]) + nr.NATIVE_TLS_LIBVIRT))
-    return False
+        return True, None
+    return False, 'auto is off, %s' % reasons[0][1]
 
 
 def _validate_ids(c):
@@ -473,10 +470,8 @@ def _clear_stream_warning(ctx, migration, release):
     if migration['live_migration_with_native_tls'] is None:
         why = ('novaops_release %s has no [libvirt] live_migration_with_native_tls (added in %s)'
                % (release, nr.LIVE_MIGRATION_NATIVE_TLS[0]))
-    elif ctx['native_tls'] is False and ctx['tunnelled'] is None:
-        why = 'off'
     else:
-        why = 'off (libvirt too old)'
+        why = ctx['native_off']
     text = ('live_migration_native_tls: %s: the migration stream (guest memory and disks) is not encrypted, '
             "it crosses the network in clear text on %s; TLS protects only libvirt's control connection"
             % (why, ports))

@@ -856,8 +856,10 @@ def test_libvirt_packages_of_the_release(distro, release, packages):
 
 # ---------------------------------------------------------- QEMU native TLS
 
-QEMU_TLS = [('ca_cert', '/etc/pki/qemu/ca-cert.pem', '0644'), ('server_cert', '/etc/pki/qemu/server-cert.pem', '0644'),
-            ('server_key', '/etc/pki/qemu/server-key.pem', '0600'), ('client_cert', '/etc/pki/qemu/client-cert.pem', '0644'),
+QEMU_TLS = [('ca_cert', '/etc/pki/qemu/ca-cert.pem', '0644'),
+            ('server_cert', '/etc/pki/qemu/server-cert.pem', '0644'),
+            ('server_key', '/etc/pki/qemu/server-key.pem', '0600'),
+            ('client_cert', '/etc/pki/qemu/client-cert.pem', '0644'),
             ('client_key', '/etc/pki/qemu/client-key.pem', '0600')]
 
 
@@ -927,7 +929,7 @@ def test_explicit_false_keeps_the_clear_stream_with_a_warning():
     assert ('libvirt', 'live_migration_with_native_tls', 'ABSENT') in entries(result)
     assert result['qemu_conf'] == {'migration_port_min': 49152, 'migration_port_max': 49215}
     [warning] = native_warnings(result)
-    assert 'not encrypted' in warning
+    assert warning.startswith('live_migration_native_tls: false: ') and 'not encrypted' in warning
     assert plan(live_migration_native_tls='false')['native_tls'] is False
     assert plan(live_migration_native_tls='AUTO')['native_tls'] is True
     assert plan(live_migration_native_tls=True)['native_tls'] is True
@@ -959,7 +961,9 @@ def test_explicit_true_with_another_transport_or_old_libvirt_is_refused():
     assert 'libvirt 4.0.0 is older than 4.4' in problem
     result = plan(libvirt_version='4.0.0')
     assert result['native_tls'] is False
-    assert any('auto is off, libvirt 4.0.0' in w for w in native_warnings(result))
+    [warning] = native_warnings(result)
+    assert warning.startswith('live_migration_native_tls: auto is off, libvirt 4.0.0 is older than 4.4: ')
+    assert 'not encrypted' in warning
     assert plan(libvirt_version='4.5.0')['native_tls'] is True
 
 
