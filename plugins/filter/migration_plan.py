@@ -42,6 +42,9 @@ options:
         C(client_key) as absolute controller paths, all five or none), C(live_migration_align_ids) with
         C(live_migration_nova_uid), C(live_migration_nova_gid), C(live_migration_qemu_uid) and
         C(live_migration_qemu_gid) (integers or null), and C(live_migration_multipath).
+      - C(live_migration_native_tls) (V(auto), default, true or false; QEMU's own TLS for the migration stream, from
+        stein with the tls transport and libvirt 4.4 on, refused with true elsewhere or with
+        C(live_migration_tunnelled) true) and C(live_migration_tunnelled) (true, false or null; from mitaka on).
       - C(live_migration_pki_renew_days) (days, V(0) to V(1824)) is checked and left to the role, which issues
         a certificate of the private CA again when it expires within that many days.
       - C(live_migration_force_id_change) is accepted and left to M(novaops.console_migration.host_plan) (its
@@ -76,15 +79,17 @@ _value:
   description:
     - The plan as plain dictionaries, lists and strings.
     - V(config_format) (V(ini) or V(flagfile)), V(transport), V(tunnelled) (whether nova tunnels the migration
-      data through libvirtd on the release), V(libvirt_uri) (such as C(qemu+tls://%s/system)),
+      data through libvirtd on the release), V(native_tls) (whether QEMU encrypts it with its own TLS), V(libvirt_uri) (such as C(qemu+tls://%s/system)),
       V(nova_conf) (V(section)/V(option)/V(value) entries and V(section)/V(option)/V(state=absent) entries),
       V(flagfile) (diablo lines), V(libvirtd) (V(transport), null for ssh, V(auth_tcp), V(listen_address),
       V(tcp_port), V(tls_port)), V(libvirt_restart) (for a change of V(qemu_conf), V(tls) or V(sasl), the units to
       restart per daemon layout V(legacy), V(socket) or V(modular) as M(novaops.console_migration.libvirt_listen)
-      returns it), V(qemu_conf) (V(migration_port_min), V(migration_port_max)), V(sasl_conf) (V(path) and
+      returns it), V(qemu_conf) (V(migration_port_min), V(migration_port_max), V(default_tls_x509_verify) with
+      V(native_tls)), V(sasl_conf) (V(path) and
       V(values) of C(/etc/sasl2/libvirt.conf), or null), V(sasl) (V(username), V(sasldb_path), V(client_auth_path),
       or null), V(tls) (null unless the transport is tls; V(private_ca), V(dirs) with V(path)/V(mode), V(files) with
-      V(name), V(src) (null when the private CA issues it), V(dest), V(mode)), V(firewall) (V(owner), V(backend),
+      V(name), V(src) (null when the private CA issues it), V(dest), V(mode)), V(qemu_tls) (null unless
+      V(native_tls); V(dir), V(dirs) and V(files) as V(tls) with V(owner)/V(group), the QEMU account for files), V(firewall) (V(owner), V(backend),
       V(rules)), V(ids) (V(align), V(nova_uid), V(nova_gid), V(qemu_uid), V(qemu_gid), V(qemu_user),
       V(qemu_group)), V(multipath) (V(user_friendly_names), V(service), or null), V(packages) (libvirt's and the
       transport's, multipath's), V(services) (to start, the SSH server for ssh), V(restart_on_change), V(ports)

@@ -55,6 +55,16 @@ Facts the plan relies on:
   peers' host keys, and sshd reachable on port 22 from the other computes.
   The role sets these up (``openssh-server`` plus Debian's
   ``openssh-client`` / RHEL's ``openssh-clients``).
+* Since newton (``live_migration_tunnelled`` false) the QEMU stream is
+  clear text, whatever the libvirt transport.  stein's
+  ``[libvirt] live_migration_with_native_tls`` has QEMU encrypt it
+  (libvirt >= 4.4.0, QEMU >= 2.11; nova refuses it with
+  ``live_migration_tunnelled``), with the files of qemu.conf
+  ``default_tls_x509_cert_dir`` (``/etc/pki/qemu``: ``ca-cert.pem``,
+  ``server-cert.pem``, ``server-key.pem``, ``client-cert.pem``,
+  ``client-key.pem``), which QEMU reads as its own user;
+  ``default_tls_x509_verify = 1`` makes each side check the other's
+  certificate.
 * libvirt's default TLS file locations: ``/etc/pki/CA/cacert.pem``,
   ``/etc/pki/libvirt/servercert.pem``, ``/etc/pki/libvirt/private/serverkey.pem``,
   ``/etc/pki/libvirt/clientcert.pem``, ``/etc/pki/libvirt/private/clientkey.pem``.
@@ -98,6 +108,8 @@ TCP_AUTHS = ('sasl', 'none')
 OWNER = 'live_migration'
 MAX_ID = 4294967294
 QEMU_DEFAULT_PORTS = rd.QEMU_MIGRATION_PORTS
+# qemu.conf's default default_tls_x509_cert_dir.
+QEMU_TLS_DEFAULT_DIR = '/etc/pki/qemu'
 ID_VARS = ('live_migration_nova_uid', 'live_migration_nova_gid',
            'live_migration_qemu_uid', 'live_migration_qemu_gid')
 
@@ -136,6 +148,8 @@ EXPECTED = {
     'live_migration_tls_files': 'a dict with all of %s as absolute controller paths, or {} for none'
                                 % ', '.join(TLS_KEYS),
     'live_migration_align_ids': 'true or false',
+    'live_migration_native_tls': 'auto, true or false',
+    'live_migration_tunnelled': 'true, false or null (not set)',
     'live_migration_multipath': 'true or false',
 }
 for _var in ID_VARS:
@@ -172,6 +186,13 @@ def _choice(value, choices, what):
     if isinstance(value, str) and value.strip().lower() in choices:
         return value.strip().lower()
     raise ValueError('%r is not %s' % (value, what))
+
+
+def _auto_bool(value):
+    """'auto' or a bool."""
+    if isinstance(value, str) and value.strip().lower() == 'auto':
+        return 'auto'
+    return parse_bool(value)
 
 
 def _checker(settings):
@@ -246,6 +267,15 @@ def _validate(settings):
             c.fail(key, 'is set but contradicts novaops_release %s: [libvirt] %s exists from %s on'
                    % (release, key, nr.LIVE_MIGRATION_PERMIT[0]), 'null (not set) on %s' % release)
 
+    tunnelled_var = c.optional('live_migration_tunnelled', parse_bool)
+    if tunnelled_var is not None and release is not None \
+            and nr.features(release)['migration']['live_migration_tunnelled'] is None:
+        c.fail('live_migration_tunnelled', 'is set but contradicts novaops_release %s: [libvirt] '
+               'live_migration_tunnelled exists from %s on' % (release, nr.LIVE_MIGRATION_TUNNELLED[0]),
+               'null (not set) on %s' % release)
+        tunnelled_var = None
+    native, native_off = _validate_native_tls(c, settings, release, distro, transport, tunnelled_var)
+
     tls_files = _validate_tls_files(c)
     # The private CA issues certificates for 1825 days.
     c.check('live_migration_pki_renew_days', check_int, 0, 1824, 'an integer of days')
@@ -266,9 +296,52 @@ def _validate(settings):
     ctx.update(distro=distro, release=release, backend=backend, transport=transport, tcp_auth=tcp_auth,
                sasl=sasl, username=username, address=address, peers=peers, tcp_port=tcp_port,
                tls_port=tls_port, port_min=port_min, port_max=port_max, bandwidth=bandwidth, permits=permits,
-               tls_files=tls_files, align=align, ids=ids, multipath=multipath, listen_ports=listen_ports,
+               tls_files=tls_files, native_tls=native, native_off=native_off,
+               tunnelled=tunnelled_var, align=align, ids=ids, multipath=multipath, listen_ports=listen_ports,
                warnings=c.warnings)
     return ctx
+
+
+def _libvirt_version(settings, distro, release):
+    """The libvirt version given or packaged for the platform, or None."""
+    if settings.get('libvirt_version'):
+        return settings['libvirt_version']
+    if distro is None or release is None:
+        return None
+    return (libvirt_layout.packaged(distro, release, nr.release_index) or {}).get('libvirt')
+
+
+def _validate_native_tls(c, settings, release, distro, transport, tunnelled):
+    """(on, why off): on is True, False, or None when invalid."""
+    var = 'live_migration_native_tls'
+    wanted = c.check(var, _auto_bool)
+    if wanted is None or release is None or transport is None:
+        return None, None
+    if wanted is False:
+        return False, 'false'
+    reasons = []
+    if nr.features(release)['migration']['live_migration_with_native_tls'] is None:
+        reasons.append(('novaops_release', 'novaops_release %s has no [libvirt] live_migration_with_native_tls '
+                        '(added in %s)' % (release, nr.LIVE_MIGRATION_NATIVE_TLS[0])))
+    if transport != 'tls':
+        reasons.append(('live_migration_transport', 'live_migration_transport is %s, which gives no certificates'
+                        % transport))
+    if tunnelled:
+        reasons.append(('live_migration_tunnelled', 'live_migration_tunnelled is true: nova refuses both'))
+    version = _libvirt_version(settings, distro, release)
+    try:
+        old = version is not None and libvirt_layout.parse_version(version) < nr.NATIVE_TLS_LIBVIRT
+    except ValueError:
+        old = False
+    if old:
+        reasons.append(('libvirt_version', 'libvirt %s is older than %d.%d' % ((version,) + nr.NATIVE_TLS_LIBVIRT)))
+    if wanted is True:
+        for _key, why in reasons:
+            c.fail(var, 'true is refused: %s' % why, 'auto or false')
+        return (None, None) if reasons else (True, None)
+    if not reasons:
+        return True, None
+    return False, 'auto is off, %s' % reasons[0][1]
 
 
 def _validate_ids(c):
@@ -395,6 +468,21 @@ def _listen_plan(settings, ctx, plat, distro, release):
     return out
 
 
+def _clear_stream_warning(ctx, migration, release):
+    ports = "QEMU's migration ports %d..%d" % (ctx['port_min'], ctx['port_max'])
+    if migration['live_migration_with_native_tls'] is None:
+        why = ('novaops_release %s has no [libvirt] live_migration_with_native_tls (added in %s)'
+               % (release, nr.LIVE_MIGRATION_NATIVE_TLS[0]))
+    else:
+        why = ctx['native_off']
+    text = ('live_migration_native_tls: %s: the migration stream (guest memory and disks) is not encrypted, '
+            "it crosses the network in clear text on %s; TLS protects only libvirt's control connection"
+            % (why, ports))
+    if migration['live_migration_tunnelled'] is not None:
+        text += '; live_migration_tunnelled: true encrypts it through libvirtd (slower, no block migration)'
+    return text
+
+
 def migration_plan(settings):
     """Validate ``settings`` and return the live-migration plan (plain dicts, lists, strings).
 
@@ -409,11 +497,13 @@ def migration_plan(settings):
     plat = platforms.platform(distro, release, nr.release_index)
     qemu_user, qemu_group = plat['qemu_account']['user'], plat['qemu_account']['group']
     flags = nr.migration_flags(release)
-    tunnelled = nr.tunnelled_by_default(release)
+    tunnelled = nr.tunnelled_by_default(release) if ctx['tunnelled'] is None else ctx['tunnelled']
+    native = bool(ctx['native_tls'])
     plan = {
         'config_format': feats['config_format'],
         'transport': transport,
         'tunnelled': tunnelled,
+        'native_tls': native,
         'libvirt_uri': uri,
         'nova_conf': [],
         'flagfile': [],
@@ -430,6 +520,7 @@ def migration_plan(settings):
         'sasl_conf': None,
         'sasl': None,
         'tls': None,
+        'qemu_tls': None,
         'firewall': {'owner': OWNER, 'backend': ctx['backend'], 'rules': []},
         'ids': {
             'align': ctx['align'],
@@ -474,6 +565,12 @@ def migration_plan(settings):
                 conf.set('migration', key, value)
         for key in sorted(flags or ()):
             conf.set('migration', key, flags[key])
+        if ctx['tunnelled'] is not None:
+            conf.set('migration', 'live_migration_tunnelled', ctx['tunnelled'])
+        if native:
+            conf.set('migration', 'live_migration_with_native_tls', True)
+        else:
+            conf.remove('migration', 'live_migration_with_native_tls')
         plan['nova_conf'] = conf.entries()
     plan['libvirt_listen'] = _listen_plan(settings, ctx, plat, distro, release) if transport != 'ssh' else None
     if migration['live_migration_inbound_addr'] is None:
@@ -499,6 +596,24 @@ def migration_plan(settings):
             'files': [{'name': name, 'src': given.get(name), 'dest': dest, 'mode': mode}
                       for name, dest, mode in plat['tls']['files']],
         }
+        if native:
+            # The same files for QEMU, owned by the QEMU account (it reads them itself).
+            path, mode = plat['qemu_tls']['dir']
+            plan['qemu_tls'] = {
+                'dir': path,
+                'dirs': [{'path': path, 'mode': mode, 'owner': 'root', 'group': 'root'}],
+                'files': [{'name': name, 'src': given.get(name), 'dest': dest, 'mode': mode,
+                           'owner': qemu_user, 'group': qemu_group}
+                          for name, dest, mode in plat['qemu_tls']['files']],
+            }
+            plan['qemu_conf']['default_tls_x509_verify'] = 1
+            if path != QEMU_TLS_DEFAULT_DIR:
+                plan['qemu_conf']['default_tls_x509_cert_dir'] = '"%s"' % path
+        elif not tunnelled:
+            warnings.append(_clear_stream_warning(ctx, migration, release))
+    if ctx['tunnelled'] and feats['live_migration_tunnelled_deprecated']:
+        warnings.append('live_migration_tunnelled: deprecated in nova from wallaby (23.0.0) on; '
+                        'live_migration_native_tls encrypts the stream without libvirtd')
     if transport == 'ssh':
         extra = list(plat['packages']['ssh'])
         plan['services'] = [plat['services']['ssh']]

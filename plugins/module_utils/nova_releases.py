@@ -335,6 +335,11 @@ LIVE_MIGRATION_URI_DEPRECATED = ('ocata', None)
 # RN 14.0.0 remove-libvirt-migration-flags-config names the new
 # live_migration_permit_auto_converge and live_migration_permit_post_copy.
 LIVE_MIGRATION_PERMIT = ('newton', None)
+# RN 19.0.0 (stein) live_migration_with_native_tls: QEMU's own TLS for the
+# migration stream (libvirt >= 4.4.0, QEMU >= 2.11), not with
+# live_migration_tunnelled.
+LIVE_MIGRATION_NATIVE_TLS = ('stein', None)
+NATIVE_TLS_LIBVIRT = (4, 4)
 
 
 def migration_flag_defaults(release):
@@ -532,6 +537,8 @@ def _migration(idx):
                                             if permit else None),
         'live_migration_permit_auto_converge': (
             ('libvirt', 'live_migration_permit_auto_converge') if permit else None),
+        'live_migration_with_native_tls': (('libvirt', 'live_migration_with_native_tls')
+                                           if _in(idx, LIVE_MIGRATION_NATIVE_TLS) else None),
     }
 
 

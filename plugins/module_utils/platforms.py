@@ -59,6 +59,17 @@ SHARED = {
         ),
         'dirs': (('/etc/pki/CA', '0755'), ('/etc/pki/libvirt', '0755'), ('/etc/pki/libvirt/private', '0700')),
     },
+    # QEMU's own TLS (qemu.conf default_tls_x509_cert_dir): files owned by the QEMU account.
+    'qemu_tls': {
+        'dir': ('/etc/pki/qemu', '0755'),
+        'files': (
+            ('ca_cert', '/etc/pki/qemu/ca-cert.pem', '0644'),
+            ('server_cert', '/etc/pki/qemu/server-cert.pem', '0644'),
+            ('server_key', '/etc/pki/qemu/server-key.pem', '0600'),
+            ('client_cert', '/etc/pki/qemu/client-cert.pem', '0644'),
+            ('client_key', '/etc/pki/qemu/client-key.pem', '0600'),
+        ),
+    },
     'sasl': {'conf': '/etc/sasl2/libvirt.conf', 'db': '/etc/libvirt/passwd.db',
              'client_auth': '/etc/libvirt/auth.conf'},
     'multipath_service': 'multipathd',

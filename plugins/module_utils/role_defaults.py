@@ -73,6 +73,8 @@ LIVE_MIGRATION = {
     'live_migration_bandwidth': 0,
     'live_migration_permit_post_copy': None,
     'live_migration_permit_auto_converge': None,
+    'live_migration_native_tls': 'auto',
+    'live_migration_tunnelled': None,
     'live_migration_tls_files': {},
     'live_migration_pki_renew_days': 30,
     'live_migration_align_ids': True,

@@ -2,6 +2,7 @@
 
 import os
 import re
+import struct
 
 import pytest
 
@@ -111,6 +112,99 @@ def migrate(lab, scheme):
 
 def test_running_domain_migrates_over_tls_and_back(lab):
     migrate(lab, "tls")
+
+
+QEMU_PORTS = (49152, 49215)
+CAPTURE = "/tmp/novaops-migration.pcap"
+
+
+def test_native_tls_files_and_settings(lab):
+    for name in COMPUTES:
+        host = lab[name]
+        assert nova_conf(host).get("libvirt", "live_migration_with_native_tls") == "true"
+        assert re.search(r"^default_tls_x509_verify = 1$", host.file("/etc/libvirt/qemu.conf").content_string, re.M)
+        for base, mode in (("ca-cert", 0o644), ("server-cert", 0o644), ("server-key", 0o600),
+                           ("client-cert", 0o644), ("client-key", 0o600)):
+            info = host.file("/etc/pki/qemu/%s.pem" % base)
+            assert (info.mode, info.user, info.group) == (mode, "libvirt-qemu", "kvm"), base
+        # QEMU reads its key as its own user.
+        assert host.run("runuser -u libvirt-qemu -- head -c0 /etc/pki/qemu/server-key.pem").rc == 0
+        assert host.run("runuser -u nova -- head -c0 /etc/pki/qemu/server-key.pem").rc != 0
+
+
+def tcp_payloads(pcap):
+    """[(src, dst, dport, payload)] of the TCP packets with data in a pcap file."""
+    magic = struct.unpack("<I", pcap[:4])[0]
+    order = "<" if magic in (0xA1B2C3D4, 0xA1B23C4D) else ">"
+    link = struct.unpack(order + "I", pcap[20:24])[0]
+    skip = {1: 14, 113: 16, 276: 20}[link]
+    out, pos = [], 24
+    while pos + 16 <= len(pcap):
+        caplen = struct.unpack(order + "I", pcap[pos + 8:pos + 12])[0]
+        frame = pcap[pos + 16:pos + 16 + caplen]
+        pos += 16 + caplen
+        ip = frame[skip:]
+        if len(ip) < 20 or ip[0] >> 4 != 4 or ip[9] != 6:
+            continue
+        ihl = (ip[0] & 15) * 4
+        total = struct.unpack(">H", ip[2:4])[0]
+        tcp = ip[ihl:total]
+        data = tcp[(tcp[12] >> 4) * 4:]
+        if data:
+            src, dst = ".".join(map(str, ip[12:16])), ".".join(map(str, ip[16:20]))
+            out.append((src, dst, struct.unpack(">H", tcp[2:4])[0], data))
+    return out
+
+
+def captured_migration(lab, *options):
+    """Migrate the canary there and back with virsh `options`; the QEMU-port packets compute2 saw."""
+    one, two = lab["compute1"], lab["compute2"]
+    two.run("rm -f %s" % CAPTURE)
+    migrate = "virsh migrate --live %s --migrateuri tcp://%%s %s qemu+tls://%%s/system" % (" ".join(options), DOMAIN)
+    two.check_output("setsid nohup tcpdump -U -n -s 0 -i any -w %s 'tcp portrange %d-%d' </dev/null "
+                     ">/tmp/tcpdump.log 2>&1 & echo $! >/tmp/tcpdump.pid" % ((CAPTURE,) + QEMU_PORTS))
+    two.check_output("for i in $(seq 50); do grep -q listening /tmp/tcpdump.log && exit 0; sleep 0.2; done; exit 1")
+    start_domain(one)
+    try:
+        # As nova does with live_migration_inbound_addr: QEMU connects to that address.
+        one.check_output(migrate, address(two), "compute2")
+        assert domain_state(two) == "running"
+        assert domain_state(one) != "running"
+        two.check_output(migrate, address(one), "compute1")
+        assert domain_state(one) == "running"
+        assert domain_state(two) != "running"
+    finally:
+        for host in (one, two):
+            host.run("virsh destroy %s", DOMAIN)
+        two.run("kill -INT $(cat /tmp/tcpdump.pid); sleep 1")
+    return tcp_payloads(two.file(CAPTURE).content)
+
+
+def first_client_bytes(packets):
+    """{(src, dst): first data bytes sent to a QEMU migration port}."""
+    first = {}
+    for src, dst, dport, data in packets:
+        if QEMU_PORTS[0] <= dport <= QEMU_PORTS[1]:
+            first.setdefault((src, dst), data)
+    return first
+
+
+def test_migration_stream_with_native_tls_is_tls_on_the_qemu_ports(lab):
+    # --tls is VIR_MIGRATE_TLS, the flag nova adds with live_migration_with_native_tls.
+    packets = captured_migration(lab, "--tls")
+    first = first_client_bytes(packets)
+    one, two = address(lab["compute1"]), address(lab["compute2"])
+    assert set(first) == {(one, two), (two, one)}, first
+    for flow, data in first.items():
+        # A TLS handshake record (0x16, version 3.x), not QEMU's stream header.
+        assert data[:2] == b"\x16\x03", (flow, data[:8])
+    assert not any(b"QEVM" in data for dummy, dummy2, dummy3, data in packets)
+
+
+def test_the_capture_sees_the_clear_stream_without_tls(lab):
+    # The same capture without --tls: QEMU's stream starts with its magic 'QEVM'.
+    first = first_client_bytes(captured_migration(lab))
+    assert first and all(data[:4] == b"QEVM" for data in first.values()), first
 
 
 def test_check_mode_on_the_converged_lab_changes_nothing():

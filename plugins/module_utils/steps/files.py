@@ -54,13 +54,17 @@ def _mode(item):
         raise FileError('%s: mode %r is not an octal mode such as 0644' % (item['path'], mode))
 
 
+class UnknownAccount(FileError):
+    """The owner or group does not exist (yet: in check mode its package may not be installed)."""
+
+
 def _wanted(item):
     mode = _mode(item)
     try:
         uid = pwd.getpwnam(item['owner']).pw_uid
         gid = grp.getgrnam(item['group']).gr_gid
     except KeyError as exc:
-        raise FileError('%s: no such owner or group: %s' % (item['path'], to_native(exc)))
+        raise UnknownAccount('%s: no such owner or group: %s' % (item['path'], to_native(exc)))
     return mode, uid, gid
 
 
@@ -101,18 +105,28 @@ def _file(module, item):
     return True
 
 
+def _checked(module, func, item):
+    """func's answer; in check mode an account still to be installed is a change."""
+    try:
+        return func(module, item)
+    except UnknownAccount:
+        if module.check_mode:
+            return True
+        raise
+
+
 def run(module):
     result = dict(changed=False, changed_paths=[])
     try:
         for item in module.params['directories']:
-            if _directory(module, item):
+            if _checked(module, _directory, item):
                 result['changed_paths'].append(item['path'])
         for item in module.params['files']:
             # a directory made in check mode does not exist yet
             if module.check_mode and not os.path.isdir(os.path.dirname(item['path'])):
                 result['changed_paths'].append(item['path'])
                 continue
-            if _file(module, item):
+            if _checked(module, _file, item):
                 result['changed_paths'].append(item['path'])
     except (FileError, OSError) as exc:
         module.fail_json(msg=to_native(exc), **result)

@@ -220,6 +220,7 @@ def test_zed_tls_uses_the_scheme_and_removes_the_uri():
     assert entries(result) == [
         ('libvirt', 'live_migration_scheme', 'tls'),
         ('libvirt', 'live_migration_inbound_addr', '192.168.2.11'),
+        ('libvirt', 'live_migration_with_native_tls', True),
         ('libvirt', 'live_migration_uri', 'ABSENT'),
         ('DEFAULT', 'live_migration_uri', 'ABSENT'),
     ]
@@ -228,7 +229,8 @@ def test_zed_tls_uses_the_scheme_and_removes_the_uri():
     assert result['libvirt_uri'] == 'qemu+tls://%s/system'
     assert result['libvirtd'] == {'transport': 'tls', 'auth_tcp': None, 'listen_address': '192.168.2.11',
                                   'tcp_port': 16509, 'tls_port': 16514}
-    assert result['qemu_conf'] == {'migration_port_min': 49152, 'migration_port_max': 49215}
+    assert result['qemu_conf'] == {'migration_port_min': 49152, 'migration_port_max': 49215,
+                                   'default_tls_x509_verify': 1}
     assert result['packages'] == LIBVIRT['redhat'] and result['sasl_conf'] is None
     assert result['services'] == []
     assert result['restart_on_change'] == ['openstack-nova-compute']
@@ -242,6 +244,7 @@ def test_stein_tcp_sasl_on_debian():
         ('libvirt', 'live_migration_inbound_addr', '192.168.2.11'),
         ('libvirt', 'live_migration_uri', 'ABSENT'),
         ('DEFAULT', 'live_migration_uri', 'ABSENT'),
+        ('libvirt', 'live_migration_with_native_tls', 'ABSENT'),
     ]
     assert result['libvirt_uri'] == 'qemu+tcp://%s/system'
     assert result['libvirtd']['auth_tcp'] == 'sasl'
@@ -304,7 +307,10 @@ def test_every_ini_release_gets_one_way_of_choosing_the_transport(release):
     present = [(section, option) for section, option, value in entries(result) if value != 'ABSENT']
     idx = nr.RELEASE_NAMES.index(release)
     flags = [('libvirt', 'block_migration_flag'), ('libvirt', 'live_migration_flag')]
-    if idx >= nr.RELEASE_NAMES.index('ocata'):
+    if idx >= nr.RELEASE_NAMES.index('stein'):
+        assert present == [('libvirt', 'live_migration_scheme'), ('libvirt', 'live_migration_inbound_addr'),
+                           ('libvirt', 'live_migration_with_native_tls')]
+    elif idx >= nr.RELEASE_NAMES.index('ocata'):
         assert present == [('libvirt', 'live_migration_scheme'), ('libvirt', 'live_migration_inbound_addr')]
     elif idx >= nr.RELEASE_NAMES.index('newton'):
         assert present == [('libvirt', 'live_migration_uri'), ('libvirt', 'live_migration_inbound_addr')]
@@ -853,3 +859,128 @@ def test_renew_days_out_of_range_names_the_variable(value):
     found = problems(live_migration_pki_renew_days=value)
     assert len(found) == 1 and found[0].startswith('live_migration_pki_renew_days: ')
     assert 'expected an integer of days from 0 to 1824' in found[0]
+
+
+# ---------------------------------------------------------- QEMU native TLS
+
+QEMU_TLS = [('ca_cert', '/etc/pki/qemu/ca-cert.pem', '0644'),
+            ('server_cert', '/etc/pki/qemu/server-cert.pem', '0644'),
+            ('server_key', '/etc/pki/qemu/server-key.pem', '0600'),
+            ('client_cert', '/etc/pki/qemu/client-cert.pem', '0644'),
+            ('client_key', '/etc/pki/qemu/client-key.pem', '0600')]
+
+
+def native_warnings(result):
+    return [w for w in result['warnings'] if w.startswith('live_migration_native_tls')]
+
+
+@pytest.mark.parametrize('release', ['stein', 'zed', 'epoxy'])
+def test_native_tls_is_on_by_default_from_stein_with_tls(release):
+    result = plan(novaops_release=release, distro='debian')
+    assert result['native_tls'] is True and result['tunnelled'] is False
+    assert ('libvirt', 'live_migration_with_native_tls', True) in entries(result)
+    assert result['qemu_conf']['default_tls_x509_verify'] == 1
+    # /etc/pki/qemu is qemu.conf's default default_tls_x509_cert_dir.
+    assert 'default_tls_x509_cert_dir' not in result['qemu_conf']
+    assert native_warnings(result) == []
+    # The QEMU ports stay open to the peers: the stream still goes QEMU to QEMU.
+    assert any(rule['name'] == 'qemu_migration' for rule in result['firewall']['rules'])
+
+
+@pytest.mark.parametrize('distro, user, group', [('debian', 'libvirt-qemu', 'kvm'), ('ubuntu', 'libvirt-qemu', 'kvm'),
+                                                 ('redhat', 'qemu', 'qemu')])
+def test_native_tls_files_are_libvirts_sources_owned_by_the_qemu_account(distro, user, group):
+    issued = plan(distro=distro)['qemu_tls']
+    assert issued['dir'] == '/etc/pki/qemu'
+    assert issued['dirs'] == [{'path': '/etc/pki/qemu', 'mode': '0755', 'owner': 'root', 'group': 'root'}]
+    assert [(f['name'], f['dest'], f['mode']) for f in issued['files']] == QEMU_TLS
+    assert all(f['src'] is None and (f['owner'], f['group']) == (user, group) for f in issued['files'])
+    given = plan(distro=distro, live_migration_tls_files=TLS)
+    assert [f['src'] for f in given['qemu_tls']['files']] == [TLS[k] for k in ms.TLS_KEYS]
+    # Same order as libvirt's files: the role zips them with the same sources.
+    assert [f['name'] for f in given['qemu_tls']['files']] == [f['name'] for f in given['tls']['files']]
+    assert all(f['owner'] == user for f in given['qemu_tls']['files'])
+
+
+def test_rocky_with_tls_is_off_and_warns_that_the_stream_is_clear():
+    result = plan(novaops_release='rocky')
+    assert result['native_tls'] is False and result['qemu_tls'] is None
+    assert 'default_tls_x509_verify' not in result['qemu_conf']
+    assert not any(option == 'live_migration_with_native_tls' for dummy, option, dummy2 in entries(result))
+    [warning] = native_warnings(result)
+    assert 'rocky has no [libvirt] live_migration_with_native_tls (added in stein)' in warning
+    assert 'not encrypted' in warning and "only libvirt's control connection" in warning
+    assert '49152..49215' in warning
+    assert 'live_migration_tunnelled: true encrypts it through libvirtd' in warning
+
+
+def test_before_mitaka_the_warning_offers_no_tunnelled_option():
+    [warning] = native_warnings(plan(novaops_release='icehouse'))
+    assert 'not encrypted' in warning and 'live_migration_tunnelled' not in warning
+    # juno to mitaka tunnel by default: no clear stream, no warning.
+    assert native_warnings(plan(novaops_release='mitaka')) == []
+
+
+def test_other_transports_have_no_native_tls_and_no_warning():
+    for extra in ({'live_migration_transport': 'ssh'},
+                  {'live_migration_transport': 'tcp', 'live_migration_sasl_password': PASSWORD}):
+        result = plan(**extra)
+        assert result['native_tls'] is False and result['qemu_tls'] is None
+        assert ('libvirt', 'live_migration_with_native_tls', 'ABSENT') in entries(result)
+        assert native_warnings(result) == []
+
+
+def test_explicit_false_keeps_the_clear_stream_with_a_warning():
+    result = plan(live_migration_native_tls=False)
+    assert result['native_tls'] is False and result['qemu_tls'] is None
+    assert ('libvirt', 'live_migration_with_native_tls', 'ABSENT') in entries(result)
+    assert result['qemu_conf'] == {'migration_port_min': 49152, 'migration_port_max': 49215}
+    [warning] = native_warnings(result)
+    assert warning.startswith('live_migration_native_tls: false: ') and 'not encrypted' in warning
+    assert plan(live_migration_native_tls='false')['native_tls'] is False
+    assert plan(live_migration_native_tls='AUTO')['native_tls'] is True
+    assert plan(live_migration_native_tls=True)['native_tls'] is True
+
+
+def test_explicit_true_before_stein_is_refused_naming_the_variables():
+    [problem] = problems(novaops_release='rocky', live_migration_native_tls=True)
+    assert problem.startswith('live_migration_native_tls: true is refused')
+    assert 'novaops_release rocky' in problem and 'stein' in problem and 'auto or false' in problem
+
+
+def test_native_tls_with_tunnelled_is_refused_and_auto_yields_to_tunnelled():
+    [problem] = problems(live_migration_native_tls=True, live_migration_tunnelled=True)
+    assert problem.startswith('live_migration_native_tls: ') and 'live_migration_tunnelled is true' in problem
+    result = plan(live_migration_tunnelled=True, novaops_release='victoria')
+    assert result['native_tls'] is False and result['tunnelled'] is True
+    assert ('libvirt', 'live_migration_tunnelled', True) in entries(result)
+    assert ('libvirt', 'live_migration_with_native_tls', 'ABSENT') in entries(result)
+    assert not any(rule['name'] == 'qemu_migration' for rule in result['firewall']['rules'])
+    assert native_warnings(result) == []
+    deprecated = plan(live_migration_tunnelled=True)
+    assert any(w.startswith('live_migration_tunnelled: deprecated') for w in deprecated['warnings'])
+
+
+def test_explicit_true_with_another_transport_or_old_libvirt_is_refused():
+    [problem] = problems(live_migration_native_tls=True, live_migration_transport='ssh')
+    assert 'live_migration_transport is ssh' in problem
+    [problem] = problems(live_migration_native_tls=True, libvirt_version='4.0.0')
+    assert 'libvirt 4.0.0 is older than 4.4' in problem
+    result = plan(libvirt_version='4.0.0')
+    assert result['native_tls'] is False
+    [warning] = native_warnings(result)
+    assert warning.startswith('live_migration_native_tls: auto is off, libvirt 4.0.0 is older than 4.4: ')
+    assert 'not encrypted' in warning
+    assert plan(libvirt_version='4.5.0')['native_tls'] is True
+
+
+def test_tunnelled_before_mitaka_contradicts_the_release():
+    [problem] = problems(novaops_release='liberty', live_migration_tunnelled=False)
+    assert problem.startswith('live_migration_tunnelled: is set but contradicts novaops_release liberty')
+    result = plan(novaops_release='newton', live_migration_tunnelled=True)
+    assert result['tunnelled'] is True and native_warnings(result) == []
+
+
+def test_bad_native_tls_value():
+    [problem] = problems(live_migration_native_tls='sometimes')
+    assert problem.startswith('live_migration_native_tls: ') and 'auto, true or false' in problem

@@ -529,3 +529,31 @@ def test_other_formats_refuse_a_list_of_lines():
     with pytest.raises(ValueError) as err:
         settings.set_values(u'', 'libvirt', ['a = 1'])
     assert str(err.value) == 'values: the libvirt format takes a dictionary of settings'
+
+
+def test_an_unknown_owner_fails_without_the_content_but_check_mode_reports_a_change(tmp_path):
+    # QEMU's account comes with libvirt's packages, which check mode does not install.
+    key = tmp_path / 'server-key.pem'
+    item = dict(secret_file(key), owner='novaops-no-such-user')
+    result = run_fail(files, dict(files=[item]), name='qemu_tls')
+    assert result['msg'].startswith('qemu_tls: %s: no such owner or group' % key)
+    assert SECRET not in json.dumps(result) and not key.exists()
+    assert run(files, dict(files=[item]), check=True) == dict(changed=True, changed_paths=[str(key)])
+    assert not key.exists()
+
+
+def test_qemu_tls_files_second_run_is_unchanged_and_a_mode_drift_is_repaired(tmp_path):
+    top = tmp_path / 'qemu'
+    names = [('ca-cert.pem', '0644'), ('server-cert.pem', '0644'), ('server-key.pem', '0600'),
+             ('client-cert.pem', '0644'), ('client-key.pem', '0600')]
+    params = dict(directories=[directory(top)],
+                  files=[secret_file(top / name, SECRET + name, mode) for name, mode in names])
+    first = run(files, params)
+    assert first['changed'] and len(first['changed_paths']) == 6
+    assert [mode_of(top / name) for name, dummy in names] == [0o644, 0o644, 0o600, 0o644, 0o600]
+    assert all(os.stat(str(top / name)).st_uid == os.getuid() for name, dummy in names)
+    assert run(files, params) == dict(changed=False, changed_paths=[])
+    os.chmod(str(top / 'client-key.pem'), 0o644)
+    assert run(files, params) == dict(changed=True, changed_paths=[str(top / 'client-key.pem')])
+    assert mode_of(top / 'client-key.pem') == 0o600
+    assert run(files, params) == dict(changed=False, changed_paths=[])
