@@ -207,6 +207,57 @@ def test_the_capture_sees_the_clear_stream_without_tls(lab):
     assert first and all(data[:4] == b"QEVM" for data in first.values()), first
 
 
+# live_migration_pki_dir defaults to .novaops-pki beside the site playbook (playbooks/)
+PKI = os.path.join(os.environ.get("MOLECULE_PROJECT_DIRECTORY", "."), "playbooks", ".novaops-pki")
+
+
+def short_lived_certificate(days):
+    """compute1's server certificate signed again by the lab CA: expiring in ``days``, naming only compute1."""
+    import datetime
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.x509.oid import NameOID
+
+    def load(name):
+        with open(os.path.join(PKI, name), "rb") as handle:
+            return handle.read()
+
+    ca = x509.load_pem_x509_certificate(load("ca.pem"))
+    ca_key = serialization.load_pem_private_key(load("ca.key"), None)
+    key = serialization.load_pem_private_key(load("compute1-server.key"), None)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "compute1")]))
+            .issuer_name(ca.subject).public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=days))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName("compute1")]), critical=False)
+            .sign(ca_key, hashes.SHA256()))
+    with open(os.path.join(PKI, "compute1-server.pem"), "wb") as handle:
+        handle.write(cert.public_bytes(serialization.Encoding.PEM))
+
+
+def installed_certificate(host):
+    from cryptography import x509
+    return x509.load_pem_x509_certificate(host.file("/etc/pki/libvirt/servercert.pem").content)
+
+
+def test_a_certificate_near_expiry_and_missing_a_name_is_issued_again(lab):
+    import datetime
+    import ipaddress
+    from cryptography import x509
+
+    short_lived_certificate(5)
+    result = run_site()
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    cert = installed_certificate(lab["compute1"])
+    left = cert.not_valid_after_utc - datetime.datetime.now(datetime.timezone.utc)
+    assert left > datetime.timedelta(days=30)
+    names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    assert ipaddress.ip_address(address(lab["compute1"])) in names.get_values_for_type(x509.IPAddress)
+    assert "compute1" in names.get_values_for_type(x509.DNSName)
+    migrate(lab, "tls")
+
+
 def test_check_mode_on_the_converged_lab_changes_nothing():
     result = run_site("--check")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
