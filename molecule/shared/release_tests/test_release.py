@@ -104,7 +104,7 @@ def test_host_facts_reports_the_release():
     for name, facts in found.items():
         assert facts["distro"] == "debian", (name, facts["distro"])
         assert facts["release"] == SUITE["release"], (name, facts["nova_release"])
-        assert facts["ansible_facts"]["distribution_major_version"] == SUITE["version"], name
+        assert facts["ansible_facts"]["ansible_distribution_major_version"] == SUITE["version"], name
     # installed on the proxy, the candidate of the suite's archive on the computes
     assert found["proxy1"]["release_source"] == "installed"
 
@@ -151,7 +151,7 @@ def real_layout(host):
 def test_libvirt_tls_listens_as_the_plan_for_the_release_says(lab):
     known = libvirt_layout.packaged("debian", SUITE["release"], nova_releases.release_index)
     assert known["libvirt"].startswith(SUITE["libvirt"] + "."), known
-    planned = libvirt_layout.layout_for(known["libvirt"], modular=known.get("modular", False))
+    planned = libvirt_layout.layout_for(known["libvirt"])
     for name in COMPUTES:
         host = lab[name]
         version = host.check_output("dpkg-query -W -f '${Version}' libvirt-daemon-system")
