@@ -14,7 +14,16 @@ SUBNET=${NOVAOPS_LAB_SUBNET:-10.231.0.0/24}
 CACHE=${NOVAOPS_LAB_CACHE:-/var/cache/novaops-lab}
 read -r -a HOSTS <<<"${NOVAOPS_LAB_HOSTS:-proxy1 compute1 compute2}"
 read -r -a EXTRA_ARGS <<<"${NOVAOPS_LAB_EXTRA_ARGS:-}"
-IMAGE_REPO=localhost/novaops-lab-debian12
+# Debian suite of the base image; lab/image/recipe.sh names bookworm, and a
+# copy of it with another SUITE builds the others (same recipe hash as tag).
+SUITE=${NOVAOPS_LAB_SUITE:-bookworm}
+case $SUITE in
+  bullseye) SUITE_VERSION=11 ;;
+  bookworm) SUITE_VERSION=12 ;;
+  trixie) SUITE_VERSION=13 ;;
+  *) SUITE_VERSION= ;;
+esac
+IMAGE_REPO=localhost/novaops-lab-debian$SUITE_VERSION
 CLOUD_DIR=$LAB_DIR/cloud
 # 1: proxy hosts run the lab cloud's control plane, computes nova-compute
 # (images built once from lab/cloud/); 0: plain hosts of the lab image.
@@ -33,13 +42,28 @@ fi
 log() { printf 'lab: %s\n' "$*" >&2; }
 die() { printf 'lab: error: %s\n' "$*" >&2; exit 1; }
 
+check_suite() {
+  [[ -n $SUITE_VERSION ]] \
+    || die "NOVAOPS_LAB_SUITE is '$SUITE'; expected bullseye (Debian 11), bookworm (Debian 12) or trixie (Debian 13)"
+}
+
+# The cloud images (lab/cloud/) are Debian 12's OpenStack: bookworm only.
+check_suite_cloud() {
+  local note=' (the default)'
+  check_suite
+  [[ -z ${NOVAOPS_LAB_CLOUD:-} ]] || note=
+  [[ $CLOUD != 1 || $SUITE == bookworm ]] \
+    || die "NOVAOPS_LAB_CLOUD=1$note needs NOVAOPS_LAB_SUITE=bookworm: the cloud images are built from Debian 12's OpenStack; set NOVAOPS_LAB_CLOUD=0 for plain $SUITE hosts"
+}
+
 usage() {
   cat <<'EOF'
 usage: lab/lab.sh COMMAND
 
   image      make sure the lab images exist (build what changed: the base
-             image, and with NOVAOPS_LAB_CLOUD=1 the controller and compute
-             images of lab/cloud/); prints the image references
+             image of NOVAOPS_LAB_SUITE, and with NOVAOPS_LAB_CLOUD=1 the
+             controller and compute images of lab/cloud/); prints the image
+             references
   up         create/start the lab network and containers, wait for systemd;
              prints "host container ip" per host
   down       remove the lab containers and network (keeps image and cache)
@@ -56,7 +80,10 @@ NOVAOPS_LAB_RUNTIME (OCI runtime; "default" = podman's own choice),
 NOVAOPS_LAB_EXTRA_ARGS (extra podman run args), NOVAOPS_LAB_TIMEOUT (90 s, 600 s
 with the cloud),
 NOVAOPS_LAB_MIN_FREE_GB (10), NOVAOPS_LAB_CLOUD (1: proxy* run the control plane,
-compute* nova-compute; 0: plain hosts), NOVAOPS_LAB_CLOUD_TIMEOUT (900 s).
+compute* nova-compute; 0: plain hosts), NOVAOPS_LAB_CLOUD_TIMEOUT (900 s),
+NOVAOPS_LAB_SUITE (bookworm; bullseye, bookworm or trixie: the Debian release
+of the hosts, image localhost/novaops-lab-debian11/12/13; the cloud is
+bookworm only, so the other suites need NOVAOPS_LAB_CLOUD=0).
 EOF
 }
 
@@ -190,7 +217,9 @@ cmd_doctor() {
   if [[ -n ${NOVAOPS_LAB_IMAGE:-} ]]; then
     row ok image "NOVAOPS_LAB_IMAGE=$NOVAOPS_LAB_IMAGE (no build)"
   elif command -v debootstrap >/dev/null 2>&1; then
-    row ok debootstrap "debootstrap $(dpkg-query -W -f='${Version}' debootstrap 2>/dev/null)"
+    v=$(dpkg-query -W -f='${Version}' debootstrap 2>/dev/null)
+    if [[ -e /usr/share/debootstrap/scripts/$SUITE ]]; then row ok debootstrap "debootstrap $v ($SUITE)"
+    else row MISSING debootstrap "debootstrap $v does not know $SUITE" "apt-get install debootstrap (a newer one), or set NOVAOPS_LAB_IMAGE"; fi
   else
     row MISSING debootstrap "needed to build the lab image" "apt-get install debootstrap (scripts/setup.sh), or set NOVAOPS_LAB_IMAGE"
   fi
@@ -248,17 +277,24 @@ build_image() {
   mkdir -p "$CACHE/build"
   ROOTFS_TMP=$(mktemp -d "$CACHE/build/rootfs.XXXXXX")
   trap cleanup_rootfs EXIT
-  local build_log=$CACHE/build/last-build.log
-  log "building $ref (debootstrap from deb.debian.org, about a minute; log: $build_log)"
-  if ! NOVAOPS_LAB_DEBOOTSTRAP_CACHE=$CACHE/debootstrap \
-    bash "$IMAGE_DIR/recipe.sh" "$ROOTFS_TMP/rootfs" >"$build_log" 2>&1; then
+  local build_log=$CACHE/build/last-build.log recipe=$IMAGE_DIR/recipe.sh debs=$CACHE/debootstrap
+  if [[ $SUITE != bookworm ]]; then
+    build_log=$CACHE/build/last-build-$SUITE.log debs=$CACHE/debootstrap-$SUITE
+    recipe=$ROOTFS_TMP/recipe-$SUITE.sh
+    sed "s/^SUITE=bookworm\$/SUITE=$SUITE/" "$IMAGE_DIR/recipe.sh" >"$recipe"
+    grep -qx "SUITE=$SUITE" "$recipe" || die "lab/image/recipe.sh has no line SUITE=bookworm to replace"
+  fi
+  log "building $ref ($SUITE: debootstrap from deb.debian.org, about a minute; log: $build_log)"
+  if ! NOVAOPS_LAB_DEBOOTSTRAP_CACHE=$debs \
+    bash "$recipe" "$ROOTFS_TMP/rootfs" >"$build_log" 2>&1; then
     tail -n 25 "$build_log" >&2
     die "image recipe failed (full log: $build_log)"
   fi
   log "importing rootfs as $ref"
   tar --numeric-owner -C "$ROOTFS_TMP/rootfs" -c . \
     | podman import --quiet --change 'CMD ["/sbin/init"]' \
-        --change "LABEL novaops.lab.recipe=${ref##*:}" - "$ref" >/dev/null \
+        --change "LABEL novaops.lab.recipe=${ref##*:}" --change "LABEL novaops.lab.suite=$SUITE" \
+        - "$ref" >/dev/null \
     || die "podman import failed"
   cleanup_rootfs
   trap - EXIT
@@ -279,7 +315,7 @@ ensure_image() {
   fi
   # serialise builds between concurrent labs (different prefixes)
   mkdir -p "$CACHE"
-  exec 9>"$CACHE/image.lock"
+  if [[ $SUITE == bookworm ]]; then exec 9>"$CACHE/image.lock"; else exec 9>"$CACHE/image-$SUITE.lock"; fi
   if ! flock -n 9; then
     log "another lab is building the image; waiting for it"
     flock 9
@@ -597,6 +633,7 @@ wait_cloud() {
 cmd_image() {
   local h
   need_podman
+  check_suite_cloud
   ensure_image
   ensure_cloud_images
   for h in "${HOSTS[@]}"; do host_image "$h"; done | sort -u
@@ -606,6 +643,7 @@ cmd_up() {
   local t0=$SECONDS image image_id h
   need_podman
   check_hosts
+  check_suite_cloud
   ensure_image
   ensure_cloud_images
   ensure_network
@@ -712,6 +750,10 @@ cmd_inventory() {
 
 main() {
   local cmd=${1:-}
+  case $cmd in
+    help | -h | --help | '') ;;
+    *) check_suite ;;
+  esac
   case $cmd in
     image) cmd_image ;;
     up) cmd_up ;;

@@ -9,7 +9,7 @@ Pure Python; paths from :mod:`platforms`.  The layouts are the modes the ``libvi
 module detects and returns:
 
 * ``legacy``: monolithic libvirtd without socket activation;
-* ``socket``: monolithic libvirtd, socket activated (Debian 12's libvirt 9.0);
+* ``socket``: monolithic libvirtd, socket activated (Debian 11 to 13);
 * ``modular``: virtqemud (the QEMU driver, reads ``qemu.conf``) and
   virtproxyd (remote connections: TLS server files, SASL).  Their units
   conflict with ``libvirtd.service``, which is never restarted there.
@@ -75,7 +75,9 @@ def layout_for(version, systemd=True, modular=False):
 # The libvirt of the distribution a family ran a release on (first, last
 # release, distribution, libvirt, legacy options file): Ubuntu 11.10 oneiric
 # libvirt 0.9.2 (diablo; upstart job libvirt-bin); CentOS 7.6+ libvirt 4.5.0
-# (RDO juno to train); Debian 11/12/13 libvirt 7.0, 9.0, 11.3 (issue 11).
+# (RDO juno to train); Debian 11/12/13 libvirt 7.0, 9.0, 11.3, each a socket
+# activated libvirtd (Debian packages no virtqemud/virtproxyd; molecule
+# scenarios bullseye, migration and trixie).
 PACKAGED = {
     'ubuntu': (('diablo', 'diablo', 'Ubuntu 11.10', '0.9.2', _LIBVIRT_BIN),),
     'redhat': (('juno', 'train', 'RHEL/CentOS 7', '4.5.0', _SYSCONFIG),),

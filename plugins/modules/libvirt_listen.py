@@ -16,8 +16,8 @@ description:
   - Makes the libvirt daemon of a compute node accept remote connections over TLS (port 16514) or plain TCP
     (port 16509) for Nova live migration, in one task. How this is done depends on how the host runs libvirt, which
     the module detects (O(mode=auto)) and returns in RV(mode).
-  - 'V(socket): systemd socket activation of the monolithic daemon (libvirt 5.6 and later, for example Debian 11 and
-    12, Ubuntu 20.04 and later, RHEL 8). C(libvirtd-tcp.socket) or C(libvirtd-tls.socket) is enabled and started with
+  - 'V(socket): systemd socket activation of the monolithic daemon (libvirt 5.6 and later, for example Debian 11 to
+    13, Ubuntu 20.04 and later, RHEL 8). C(libvirtd-tcp.socket) or C(libvirtd-tls.socket) is enabled and started with
     a drop-in C(/etc/systemd/system/libvirtd-tcp.socket.d/novaops-listen.conf) (or C(libvirtd-tls.socket.d)) that
     makes it listen on O(listen_address) only. C(listen_tcp), C(listen_tls), C(listen_addr) and the ports of
     C(libvirtd.conf) are ignored by libvirtd in this mode and are not touched.'

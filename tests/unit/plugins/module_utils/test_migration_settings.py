@@ -820,7 +820,10 @@ def test_nova_newer_than_the_table_plans_the_newest_with_a_warning():
     # Ubuntu 11.10 libvirt 0.9.2, upstart job libvirt-bin.
     ('ubuntu', 'diablo', 'legacy', '/etc/libvirt/libvirtd.conf: listen_tls = 1, listen_tcp = 0, tls_port = "16514", '
                                    'listen_addr = "192.168.2.11"'),
-    # Debian 13 libvirt 11.3: socket activation (libvirt 5.6 and later).
+    # Debian 11 libvirt 7.0 and Debian 13 libvirt 11.3: socket activation (libvirt 5.6 and later), as
+    # the molecule scenarios bullseye and trixie find (Debian packages no virtqemud/virtproxyd).
+    ('debian', 'victoria', 'socket', '/etc/systemd/system/libvirtd-tls.socket.d/novaops-listen.conf: [Socket] '
+                                     'ListenStream=192.168.2.11:16514'),
     ('debian', 'epoxy', 'socket', '/etc/systemd/system/libvirtd-tls.socket.d/novaops-listen.conf: [Socket] '
                                   'ListenStream=192.168.2.11:16514'),
 ])
