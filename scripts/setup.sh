@@ -12,7 +12,7 @@ VENV=${NOVAOPS_VENV:-$ROOT/.venv}
 # controller side: openssh-client (ssh-keygen makes the migration SSH keys,
 # as bindep.txt says), rsync and git for the tests, shellcheck for
 # ansible-test sanity (which skips the shell scripts without it).
-APT_PACKAGES=(podman runc netavark aardvark-dns iptables debootstrap openssh-client rsync git ca-certificates python3-venv shellcheck)
+APT_PACKAGES=(podman runc netavark aardvark-dns iptables debootstrap debian-archive-keyring openssh-client rsync git ca-certificates python3-venv shellcheck)
 # A podman that already settled on CNI (it keeps the backend it first used)
 # resolves names with the dnsname plugin instead.
 CNI_DNS_PACKAGE=golang-github-containernetworking-plugin-dnsname
